@@ -1,0 +1,153 @@
+//! One model of a unit's AWS resources, the same for Terraform and CloudFormation.
+
+pub mod aws;
+pub mod build;
+pub mod value;
+
+pub use aws::*;
+pub use value::{Attr, Target, Tri, Value};
+
+/// The resources of one unit (a Terraform root module, a template, a plan), typed.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub security_group_rules: Vec<SecurityGroupRule>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub rest_apis: Vec<RestApi>,
+    pub rest_api_policies: Vec<RestApiPolicy>,
+    pub deployments: Vec<Deployment>,
+}
+
+/// Which security group an id-valued setting names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GroupRef<'m> {
+    /// A group declared in the scan.
+    Declared(&'m SecurityGroup),
+    /// The default group of a VPC in the scan that no resource manages.
+    VpcDefault(&'m Vpc),
+    /// Not resolvable: a literal id, a data source, an unknown value.
+    Unresolved,
+}
+
+fn names<'a>(target: &Target, address: &'a str) -> bool {
+    target.address() == Some(address)
+}
+
+impl Model {
+    pub fn vpc(&self, target: &Target) -> Option<&Vpc> {
+        self.vpcs.iter().find(|v| names(target, &v.meta.address))
+    }
+
+    pub fn subnet(&self, target: &Target) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| names(target, &s.meta.address))
+    }
+
+    pub fn vpc_endpoint(&self, target: &Target) -> Option<&VpcEndpoint> {
+        self.vpc_endpoints
+            .iter()
+            .find(|e| names(target, &e.meta.address))
+    }
+
+    pub fn rest_api(&self, target: &Target) -> Option<&RestApi> {
+        self.rest_apis
+            .iter()
+            .find(|a| names(target, &a.meta.address))
+    }
+
+    /// The VPC endpoints the rules about execute-api endpoints look at.
+    pub fn execute_api_endpoints(&self) -> impl Iterator<Item = &VpcEndpoint> {
+        self.vpc_endpoints
+            .iter()
+            .filter(|e| e.is_execute_api() == Tri::Yes)
+    }
+
+    /// The managed default group of a VPC (`aws_default_security_group`), if any.
+    pub fn managed_default_group(&self, vpc: &Vpc) -> Option<&SecurityGroup> {
+        self.security_groups.iter().find(|g| {
+            g.is_vpc_default && g.vpc.known().and_then(Target::address) == Some(&vpc.meta.address)
+        })
+    }
+
+    /// Resolve a security-group id setting to a group of the scan.
+    pub fn security_group(&self, target: &Target) -> GroupRef<'_> {
+        let Target::Resource(reference) = target else {
+            return GroupRef::Unresolved;
+        };
+        if let Some(g) = self
+            .security_groups
+            .iter()
+            .find(|g| g.meta.address == reference.target)
+        {
+            return GroupRef::Declared(g);
+        }
+        let default_attr = matches!(
+            reference.attribute.as_deref(),
+            Some("default_security_group_id" | "DefaultSecurityGroup")
+        );
+        if default_attr {
+            if let Some(vpc) = self
+                .vpcs
+                .iter()
+                .find(|v| v.meta.address == reference.target)
+            {
+                return match self.managed_default_group(vpc) {
+                    Some(g) => GroupRef::Declared(g),
+                    None => GroupRef::VpcDefault(vpc),
+                };
+            }
+        }
+        GroupRef::Unresolved
+    }
+
+    /// The default security group of a VPC (what an endpoint without groups gets).
+    pub fn default_group_of<'m>(&'m self, vpc: &'m Vpc) -> GroupRef<'m> {
+        match self.managed_default_group(vpc) {
+            Some(g) => GroupRef::Declared(g),
+            None => GroupRef::VpcDefault(vpc),
+        }
+    }
+
+    /// Does this group admit inbound TCP 443, counting inline rules and every standalone rule
+    /// of the unit that attaches to it? Any rule whose group cannot be resolved may attach to
+    /// it, so it makes the answer `Maybe` unless another rule already says `Yes`.
+    pub fn group_admits_https(&self, group: GroupRef<'_>) -> Tri {
+        let mut answers = Vec::new();
+        match group {
+            GroupRef::Declared(g) => match &g.ingress {
+                Value::Known(rules) => answers.extend(rules.iter().map(IngressRule::admits_https)),
+                _ => return Tri::Maybe,
+            },
+            // An unmanaged default group admits only its own members.
+            GroupRef::VpcDefault(_) => {}
+            GroupRef::Unresolved => return Tri::Maybe,
+        }
+        for rule in &self.security_group_rules {
+            if rule.is_ingress == Tri::No {
+                continue;
+            }
+            let attaches = match &rule.group.value {
+                Value::Known(Target::Literal(_)) => Tri::No,
+                Value::Known(t) => match (self.security_group(t), group) {
+                    (GroupRef::Declared(a), GroupRef::Declared(b)) => {
+                        Tri::from_bool(std::ptr::eq(a, b))
+                    }
+                    (GroupRef::VpcDefault(a), GroupRef::VpcDefault(b)) => {
+                        Tri::from_bool(std::ptr::eq(a, b))
+                    }
+                    (GroupRef::Unresolved, _) => Tri::Maybe,
+                    _ => Tri::No,
+                },
+                _ => Tri::Maybe,
+            };
+            let admits = rule.rule.admits_https();
+            answers.push(match (attaches, admits, rule.is_ingress) {
+                (Tri::No, _, _) | (_, Tri::No, _) => Tri::No,
+                (Tri::Yes, Tri::Yes, Tri::Yes) => Tri::Yes,
+                _ => Tri::Maybe,
+            });
+        }
+        Tri::any(answers)
+    }
+}

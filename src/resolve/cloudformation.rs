@@ -1,0 +1,1 @@
+//! CloudFormation intrinsics and parameters -> resolved resources.

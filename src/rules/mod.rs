@@ -1,0 +1,81 @@
+//! Rules read the model and report findings; they know nothing of HCL, JSON or YAML.
+
+pub mod registry;
+
+mod prv001_private_api_missing_policy;
+mod prv003_endpoint_private_dns_disabled;
+mod prv004_vpc_dns_disabled;
+mod prv005_endpoint_sg_blocks_https;
+mod prv014_execute_api_endpoint_not_interface;
+
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Model;
+use crate::source::Span;
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub default_on: bool,
+    /// `rules/PRVnnn.md`, compiled in.
+    pub docs: &'static str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, model: &Model, out: &mut Findings);
+}
+
+/// Collects findings of one rule run.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub items: Vec<Finding>,
+}
+
+impl Findings {
+    /// Start a finding of `meta` at `span` on `resource`; refine it with the builder.
+    pub fn report(
+        &mut self,
+        meta: &'static RuleMeta,
+        span: Span,
+        resource: &str,
+        message: impl Into<String>,
+    ) -> FindingBuilder<'_> {
+        self.items.push(Finding {
+            rule: meta.id,
+            name: meta.name,
+            severity: meta.severity,
+            span,
+            resource: resource.to_string(),
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+        });
+        let last = self.items.len() - 1;
+        FindingBuilder {
+            finding: &mut self.items[last],
+        }
+    }
+}
+
+pub struct FindingBuilder<'a> {
+    finding: &'a mut Finding,
+}
+
+impl FindingBuilder<'_> {
+    pub fn label(self, span: Span, message: impl Into<String>) -> Self {
+        self.finding.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn help(self, help: impl Into<String>) -> Self {
+        self.finding.help = Some(help.into());
+        self
+    }
+}
