@@ -1,8 +1,626 @@
-//! The one place Terraform and CloudFormation names map to the model's fields.
+//! The one place Terraform and CloudFormation names map to the model's fields, and where
+//! provider defaults are decided (see `defaults`).
 
-use super::Model;
-use crate::resolve::RawResource;
+use super::value::{Attr, Target, Tri, Value};
+use super::*;
+use crate::resolve::{Entry, Lang, Node, RawResource, TemplatePart, Val};
+use crate::source::Span;
 
-pub fn build(_resources: &[RawResource]) -> Model {
-    Model::default()
+/// Provider defaults of SPEC §3 that are applied when a setting is absent. Both providers
+/// agree on every one of them, so one table serves both languages.
+pub mod defaults {
+    pub const VPC_DNS_HOSTNAMES: bool = false;
+    pub const VPC_DNS_SUPPORT: bool = true;
+    /// An endpoint without a type is a Gateway endpoint.
+    pub const ENDPOINT_TYPE: &str = "Gateway";
+    pub const ENDPOINT_PRIVATE_DNS: bool = false;
+    /// A REST API without endpoint configuration is edge-optimized.
+    pub const REST_API_ENDPOINT_TYPE: &str = "EDGE";
+    pub const LOAD_BALANCER_TYPE: &str = "application";
+}
+
+pub fn build(resources: &[RawResource]) -> Model {
+    let mut model = Model::default();
+    for r in resources {
+        let tf = r.lang == Lang::Terraform;
+        match r.kind.as_str() {
+            "aws_vpc" | "AWS::EC2::VPC" => model.vpcs.push(vpc(r)),
+            "aws_subnet" | "AWS::EC2::Subnet" => model.subnets.push(subnet(r)),
+            "aws_security_group" | "AWS::EC2::SecurityGroup" => {
+                model.security_groups.push(security_group(r, false))
+            }
+            "aws_default_security_group" => model.security_groups.push(security_group(r, true)),
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "AWS::EC2::SecurityGroupIngress" => {
+                model.security_group_rules.push(security_group_rule(r))
+            }
+            "aws_vpc_endpoint" | "AWS::EC2::VPCEndpoint" => {
+                model.vpc_endpoints.push(vpc_endpoint(r))
+            }
+            "aws_api_gateway_rest_api" | "AWS::ApiGateway::RestApi" => {
+                model.rest_apis.push(rest_api(r))
+            }
+            "AWS::Serverless::Api" => model.rest_apis.push(sam_api(r, resources)),
+            "aws_api_gateway_rest_api_policy" => model.rest_api_policies.push(RestApiPolicy {
+                meta: meta(r),
+                rest_api: target(r, "rest_api_id"),
+                policy: node_attr(r, "policy"),
+            }),
+            "aws_api_gateway_deployment" | "AWS::ApiGateway::Deployment" => {
+                model.deployments.push(Deployment {
+                    meta: meta(r),
+                    rest_api: target(r, if tf { "rest_api_id" } else { "RestApiId" }),
+                    triggers: match r.get("triggers") {
+                        Some(e) => Attr {
+                            value: Value::Known(()),
+                            span: e.span(),
+                            name: "triggers",
+                        },
+                        None => Attr::absent(r.header, "triggers"),
+                    },
+                })
+            }
+            _ => {}
+        }
+    }
+    apply_endpoint_associations(&mut model, resources);
+    model
+}
+
+fn meta(r: &RawResource) -> Meta {
+    Meta {
+        address: r.address.clone(),
+        lang: r.lang,
+        kind: r.kind.clone(),
+        header: r.header,
+        span: r.span,
+    }
+}
+
+/// The language's name for a setting: `(terraform, cloudformation)`.
+fn pick(r: &RawResource, names: (&'static str, &'static str)) -> &'static str {
+    match r.lang {
+        Lang::Terraform => names.0,
+        Lang::CloudFormation => names.1,
+    }
+}
+
+fn vpc(r: &RawResource) -> Vpc {
+    Vpc {
+        meta: meta(r),
+        cidr_block: string(r, pick(r, ("cidr_block", "CidrBlock"))),
+        dns_hostnames: boolean(r, pick(r, ("enable_dns_hostnames", "EnableDnsHostnames"))),
+        dns_support: boolean(r, pick(r, ("enable_dns_support", "EnableDnsSupport"))),
+    }
+}
+
+fn subnet(r: &RawResource) -> Subnet {
+    Subnet {
+        meta: meta(r),
+        vpc: target(r, pick(r, ("vpc_id", "VpcId"))),
+        availability_zone: string(r, pick(r, ("availability_zone", "AvailabilityZone"))),
+    }
+}
+
+fn security_group(r: &RawResource, is_vpc_default: bool) -> SecurityGroup {
+    let key = pick(r, ("ingress", "SecurityGroupIngress"));
+    let ingress = match r.get(key).map(|e| &e.value.val) {
+        None => Value::Known(Vec::new()),
+        Some(Val::List(items)) => items
+            .iter()
+            .map(|item| match &item.val {
+                Val::Map(entries) => Some(ingress_rule(r.lang, entries, item.span, r.header)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map_or(Value::Unknown, Value::Known),
+        Some(_) => Value::Unknown,
+    };
+    SecurityGroup {
+        meta: meta(r),
+        vpc: target(r, pick(r, ("vpc_id", "VpcId"))),
+        ingress,
+        is_vpc_default,
+    }
+}
+
+/// One ingress rule from an entry list (inline block, CFN ingress item, or rule resource).
+fn ingress_rule(lang: Lang, entries: &[Entry], span: Span, header: Span) -> IngressRule {
+    let get = |key: &str| entries.iter().find(|e| e.key == key);
+    let (protocol_key, cidr_keys): (&'static str, &[&'static str]) = match lang {
+        Lang::Terraform if get("ip_protocol").is_some() => {
+            ("ip_protocol", &["cidr_ipv4", "cidr_ipv6"])
+        }
+        Lang::Terraform => ("protocol", &["cidr_blocks", "ipv6_cidr_blocks"]),
+        Lang::CloudFormation => ("IpProtocol", &["CidrIp", "CidrIpv6"]),
+    };
+    let (from_key, to_key) = match lang {
+        Lang::Terraform => ("from_port", "to_port"),
+        Lang::CloudFormation => ("FromPort", "ToPort"),
+    };
+    let mut cidrs = Vec::new();
+    for key in cidr_keys {
+        if let Some(e) = get(key) {
+            match &e.value.val {
+                Val::List(items) => cidrs.extend(items.iter().map(|n| string_of(n, key))),
+                _ => cidrs.push(string_of(&e.value, key)),
+            }
+        }
+    }
+    IngressRule {
+        span,
+        protocol: get(protocol_key).map_or(Attr::absent(header, protocol_key), |e| {
+            let mut a = string_of(&e.value, protocol_key);
+            a.span = e.span();
+            a
+        }),
+        from_port: get(from_key).map_or(Attr::absent(header, from_key), |e| int_of(e, from_key)),
+        to_port: get(to_key).map_or(Attr::absent(header, to_key), |e| int_of(e, to_key)),
+        cidrs,
+    }
+}
+
+fn security_group_rule(r: &RawResource) -> SecurityGroupRule {
+    let is_ingress = match r.kind.as_str() {
+        "aws_security_group_rule" => match string(r, "type").value {
+            Value::Known(t) => Tri::from_bool(t == "ingress"),
+            Value::Absent => Tri::No,
+            Value::Unknown => Tri::Maybe,
+        },
+        _ => Tri::Yes,
+    };
+    SecurityGroupRule {
+        meta: meta(r),
+        group: target(r, pick(r, ("security_group_id", "GroupId"))),
+        is_ingress,
+        rule: ingress_rule(r.lang, &r.body, r.span, r.header),
+    }
+}
+
+fn vpc_endpoint(r: &RawResource) -> VpcEndpoint {
+    let service_key = pick(r, ("service_name", "ServiceName"));
+    let service = match r.get(service_key) {
+        None => Attr::absent(r.header, service_key),
+        Some(e) => Attr {
+            value: endpoint_service(&e.value),
+            span: e.span(),
+            name: service_key,
+        },
+    };
+    VpcEndpoint {
+        meta: meta(r),
+        service,
+        endpoint_type: string(r, pick(r, ("vpc_endpoint_type", "VpcEndpointType"))),
+        private_dns: boolean(r, pick(r, ("private_dns_enabled", "PrivateDnsEnabled"))),
+        vpc: target(r, pick(r, ("vpc_id", "VpcId"))),
+        subnets: target_list(r, pick(r, ("subnet_ids", "SubnetIds"))),
+        security_groups: target_list(r, pick(r, ("security_group_ids", "SecurityGroupIds"))),
+        policy: node_attr(r, pick(r, ("policy", "PolicyDocument"))),
+    }
+}
+
+/// Classify a service name: `com.amazonaws.<region>.execute-api` (region may be unknown).
+fn endpoint_service(node: &Node) -> Value<EndpointService> {
+    // Unknown pieces are rendered as this marker; a name is execute-api when its known
+    // suffix says so whatever the region is.
+    const HOLE: char = '\u{1}';
+    let text = match &node.val {
+        Val::Str(s) => s.clone(),
+        Val::Template(parts) => parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Lit(s) => s.clone(),
+                TemplatePart::Ref(_) | TemplatePart::Unknown => HOLE.to_string(),
+            })
+            .collect(),
+        _ => return Value::Unknown,
+    };
+    let known_prefix = text.starts_with("com.amazonaws.") || text.starts_with("cn.com.amazonaws.");
+    if text.ends_with(".execute-api") && known_prefix {
+        return Value::Known(EndpointService::ExecuteApi);
+    }
+    // The service part itself is unknown: it could be execute-api.
+    let service_part = text.rsplit('.').next().unwrap_or("");
+    if service_part.contains(HOLE) {
+        return Value::Unknown;
+    }
+    Value::Known(EndpointService::Other(text.replace(HOLE, "*")))
+}
+
+fn rest_api(r: &RawResource) -> RestApi {
+    let tf = r.lang == Lang::Terraform;
+    let (config_key, types_key, ids_key) = if tf {
+        ("endpoint_configuration", "types", "vpc_endpoint_ids")
+    } else {
+        ("EndpointConfiguration", "Types", "VpcEndpointIds")
+    };
+    // Terraform's block arrives as a one-element list of maps.
+    let config = r.get(config_key).map(|e| match &e.value.val {
+        Val::List(items) if items.len() == 1 => items.first().map_or(&e.value, |n| n),
+        _ => &e.value,
+    });
+    let (endpoint_types, vpc_endpoint_ids) = match config {
+        None => (
+            Attr::absent(r.header, types_key),
+            Attr::absent(r.header, ids_key),
+        ),
+        Some(node) if matches!(node.val, Val::Map(_)) => (
+            node.get(types_key)
+                .map_or(Attr::absent(r.header, types_key), |e| {
+                    upper_list(e, types_key)
+                }),
+            node.get(ids_key)
+                .map_or(Attr::absent(r.header, ids_key), |e| targets_of(e, ids_key)),
+        ),
+        Some(node) => (
+            Attr {
+                value: Value::Unknown,
+                span: node.span,
+                name: types_key,
+            },
+            Attr {
+                value: Value::Unknown,
+                span: node.span,
+                name: ids_key,
+            },
+        ),
+    };
+    let body = r.get(pick(r, ("body", "Body")));
+    let body_location = r.get("BodyS3Location");
+    RestApi {
+        meta: meta(r),
+        endpoint_types,
+        vpc_endpoint_ids,
+        policy: node_attr(r, pick(r, ("policy", "Policy"))),
+        body_policy: openapi_policy(r, body, body_location.is_some()),
+    }
+}
+
+/// The `x-amazon-apigateway-policy` of an OpenAPI body.
+fn openapi_policy(r: &RawResource, body: Option<&Entry>, body_elsewhere: bool) -> Attr<Node> {
+    const KEY: &str = "x-amazon-apigateway-policy";
+    let unknown = |span| Attr {
+        value: Value::Unknown,
+        span,
+        name: KEY,
+    };
+    let Some(body) = body else {
+        return if body_elsewhere {
+            unknown(r.header)
+        } else {
+            Attr::absent(r.header, KEY)
+        };
+    };
+    let parsed;
+    let doc = match &body.value.val {
+        Val::Map(_) => &body.value,
+        Val::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => {
+                parsed = json_to_node(&json, body.value.span, 0);
+                &parsed
+            }
+            Err(_) => return unknown(body.span()),
+        },
+        _ => return unknown(body.span()),
+    };
+    match doc.get(KEY) {
+        Some(e) => Attr {
+            value: Value::Known(e.value.clone()),
+            span: e.span(),
+            name: KEY,
+        },
+        None => Attr::absent(r.header, KEY),
+    }
+}
+
+/// JSON text inside a string has no spans of its own: every node gets the string's span.
+const MAX_JSON_DEPTH: usize = 128;
+
+pub(crate) fn json_to_node(json: &serde_json::Value, span: Span, depth: usize) -> Node {
+    use serde_json::Value as J;
+    if depth > MAX_JSON_DEPTH {
+        return Node::unknown(span);
+    }
+    let val = match json {
+        J::Null => Val::Null,
+        J::Bool(b) => Val::Bool(*b),
+        J::Number(n) => n.as_f64().map_or(Val::Unknown, Val::Number),
+        J::String(s) => Val::Str(s.clone()),
+        J::Array(items) => Val::List(
+            items
+                .iter()
+                .map(|i| json_to_node(i, span, depth + 1))
+                .collect(),
+        ),
+        J::Object(map) => Val::Map(
+            map.iter()
+                .map(|(k, v)| Entry {
+                    key: k.clone(),
+                    key_span: span,
+                    value: json_to_node(v, span, depth + 1),
+                })
+                .collect(),
+        ),
+    };
+    Node::new(span, val)
+}
+
+/// SAM `AWS::Serverless::Api`: endpoint configuration as a string or `{Type, VPCEndpointIds}`,
+/// and `Auth.ResourcePolicy`, which SAM turns into a policy only when the API gets paths.
+fn sam_api(r: &RawResource, all: &[RawResource]) -> RestApi {
+    let (endpoint_types, vpc_endpoint_ids) = match r.get("EndpointConfiguration") {
+        None => (
+            Attr::absent(r.header, "EndpointConfiguration"),
+            Attr::absent(r.header, "VPCEndpointIds"),
+        ),
+        Some(e) => match &e.value.val {
+            Val::Str(s) => (
+                Attr {
+                    value: Value::Known(vec![s.to_ascii_uppercase()]),
+                    span: e.span(),
+                    name: "EndpointConfiguration",
+                },
+                Attr::absent(r.header, "VPCEndpointIds"),
+            ),
+            Val::Map(_) => (
+                e.value
+                    .get("Type")
+                    .map_or(Attr::absent(e.span(), "Type"), |t| {
+                        let mut a = string_of(&t.value, "Type");
+                        a.span = t.span();
+                        Attr {
+                            value: match a.value {
+                                Value::Known(s) => Value::Known(vec![s.to_ascii_uppercase()]),
+                                Value::Unknown => Value::Unknown,
+                                Value::Absent => Value::Absent,
+                            },
+                            span: a.span,
+                            name: "Type",
+                        }
+                    }),
+                e.value
+                    .get("VPCEndpointIds")
+                    .map_or(Attr::absent(r.header, "VPCEndpointIds"), |ids| {
+                        targets_of(ids, "VPCEndpointIds")
+                    }),
+            ),
+            _ => (
+                Attr {
+                    value: Value::Unknown,
+                    span: e.span(),
+                    name: "EndpointConfiguration",
+                },
+                Attr {
+                    value: Value::Unknown,
+                    span: e.span(),
+                    name: "VPCEndpointIds",
+                },
+            ),
+        },
+    };
+    let has_paths = r.get("DefinitionBody").is_some()
+        || r.get("DefinitionUri").is_some()
+        || has_function_events(&r.address, all);
+    let policy = match r.get("Auth").map(|a| &a.value) {
+        Some(auth) if matches!(auth.val, Val::Map(_)) => match auth.get("ResourcePolicy") {
+            Some(p) if has_paths => Attr {
+                value: Value::Known(p.value.clone()),
+                span: p.span(),
+                name: "ResourcePolicy",
+            },
+            _ => Attr::absent(r.header, "ResourcePolicy"),
+        },
+        Some(auth) => Attr {
+            value: Value::Unknown,
+            span: auth.span,
+            name: "ResourcePolicy",
+        },
+        None => Attr::absent(r.header, "ResourcePolicy"),
+    };
+    let body = r.get("DefinitionBody");
+    RestApi {
+        meta: meta(r),
+        endpoint_types,
+        vpc_endpoint_ids,
+        policy,
+        body_policy: openapi_policy(r, body, r.get("DefinitionUri").is_some()),
+    }
+}
+
+/// Does any SAM function have an `Api` event on this API? Events without `RestApiId` go to
+/// the implicit `ServerlessRestApi`.
+fn has_function_events(api: &str, all: &[RawResource]) -> bool {
+    all.iter()
+        .filter(|f| f.kind == "AWS::Serverless::Function")
+        .filter_map(|f| f.get("Events"))
+        .filter_map(|events| match &events.value.val {
+            Val::Map(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .any(|event| {
+            let is_api = event.value.get("Type").and_then(|t| t.value.as_str()) == Some("Api");
+            let rest_api = event
+                .value
+                .get("Properties")
+                .and_then(|p| p.value.get("RestApiId"));
+            is_api
+                && match rest_api.map(|e| &e.value.val) {
+                    None => api == "ServerlessRestApi",
+                    Some(Val::Ref(reference)) => reference.target == api,
+                    Some(_) => false,
+                }
+        })
+}
+
+/// `aws_vpc_endpoint_security_group_association` / `_subnet_association` add groups and
+/// subnets from outside the endpoint: its own list is then not the whole story.
+fn apply_endpoint_associations(model: &mut Model, resources: &[RawResource]) {
+    for r in resources {
+        let list = match r.kind.as_str() {
+            "aws_vpc_endpoint_security_group_association" => Assoc::Groups,
+            "aws_vpc_endpoint_subnet_association" => Assoc::Subnets,
+            _ => continue,
+        };
+        let endpoint = target(r, "vpc_endpoint_id");
+        for ep in &mut model.vpc_endpoints {
+            let hits = match endpoint.known() {
+                Some(t) => t.address() == Some(ep.meta.address.as_str()),
+                None => true,
+            };
+            if hits {
+                let attr = match list {
+                    Assoc::Groups => &mut ep.security_groups,
+                    Assoc::Subnets => &mut ep.subnets,
+                };
+                attr.value = Value::Unknown;
+            }
+        }
+    }
+}
+
+enum Assoc {
+    Groups,
+    Subnets,
+}
+
+// ---- reading values -------------------------------------------------------------------
+
+fn boolean(r: &RawResource, key: &'static str) -> Attr<bool> {
+    match r.get(key) {
+        None => Attr::absent(r.header, key),
+        Some(e) => Attr {
+            value: match &e.value.val {
+                Val::Bool(b) => Value::Known(*b),
+                Val::Str(s) if s.eq_ignore_ascii_case("true") => Value::Known(true),
+                Val::Str(s) if s.eq_ignore_ascii_case("false") => Value::Known(false),
+                _ => Value::Unknown,
+            },
+            span: e.span(),
+            name: key,
+        },
+    }
+}
+
+fn string(r: &RawResource, key: &'static str) -> Attr<String> {
+    match r.get(key) {
+        None => Attr::absent(r.header, key),
+        Some(e) => {
+            let mut a = string_of(&e.value, key);
+            a.span = e.span();
+            a
+        }
+    }
+}
+
+fn string_of(node: &Node, name: &'static str) -> Attr<String> {
+    Attr {
+        value: match &node.val {
+            Val::Str(s) => Value::Known(s.clone()),
+            Val::Number(n) => Value::Known(format_number(*n)),
+            Val::Bool(b) => Value::Known(b.to_string()),
+            _ => Value::Unknown,
+        },
+        span: node.span,
+        name,
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+fn int_of(e: &Entry, name: &'static str) -> Attr<i64> {
+    let value = match &e.value.val {
+        Val::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Known(*n as i64),
+        Val::Str(s) => s.trim().parse().map_or(Value::Unknown, Value::Known),
+        _ => Value::Unknown,
+    };
+    Attr {
+        value,
+        span: e.span(),
+        name,
+    }
+}
+
+fn node_attr(r: &RawResource, key: &'static str) -> Attr<Node> {
+    match r.get(key) {
+        None => Attr::absent(r.header, key),
+        Some(e) => Attr {
+            value: match e.value.val {
+                Val::Unknown | Val::Ref(_) | Val::Template(_) => Value::Unknown,
+                _ => Value::Known(e.value.clone()),
+            },
+            span: e.span(),
+            name: key,
+        },
+    }
+}
+
+fn target_of(node: &Node, name: &'static str) -> Attr<Target> {
+    Attr {
+        value: match &node.val {
+            Val::Ref(reference) => Value::Known(Target::Resource(reference.clone())),
+            Val::Str(s) => Value::Known(Target::Literal(s.clone())),
+            // `"${aws_vpc.main.id}"`-style templates that are only one reference.
+            Val::Template(parts) => match parts.as_slice() {
+                [TemplatePart::Ref(reference)] => Value::Known(Target::Resource(reference.clone())),
+                _ => Value::Unknown,
+            },
+            _ => Value::Unknown,
+        },
+        span: node.span,
+        name,
+    }
+}
+
+fn target(r: &RawResource, key: &'static str) -> Attr<Target> {
+    match r.get(key) {
+        None => Attr::absent(r.header, key),
+        Some(e) => {
+            let mut a = target_of(&e.value, key);
+            a.span = e.span();
+            a
+        }
+    }
+}
+
+fn targets_of(e: &Entry, name: &'static str) -> Attr<Vec<Attr<Target>>> {
+    Attr {
+        value: match &e.value.val {
+            Val::List(items) => Value::Known(items.iter().map(|n| target_of(n, name)).collect()),
+            _ => Value::Unknown,
+        },
+        span: e.span(),
+        name,
+    }
+}
+
+fn target_list(r: &RawResource, key: &'static str) -> Attr<Vec<Attr<Target>>> {
+    match r.get(key) {
+        None => Attr::absent(r.header, key),
+        Some(e) => targets_of(e, key),
+    }
+}
+
+fn upper_list(e: &Entry, name: &'static str) -> Attr<Vec<String>> {
+    let value = match &e.value.val {
+        Val::List(items) => items
+            .iter()
+            .map(|n| n.as_str().map(str::to_ascii_uppercase))
+            .collect::<Option<Vec<_>>>()
+            .map_or(Value::Unknown, Value::Known),
+        Val::Str(s) => Value::Known(vec![s.to_ascii_uppercase()]),
+        _ => Value::Unknown,
+    };
+    Attr {
+        value,
+        span: e.span(),
+        name,
+    }
 }

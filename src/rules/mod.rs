@@ -79,3 +79,11 @@ impl FindingBuilder<'_> {
         self
     }
 }
+
+/// "set X = Y" in the resource's own language, for help lines.
+pub(crate) fn set_hint(lang: crate::resolve::Lang, name: &str, value: &str) -> String {
+    match lang {
+        crate::resolve::Lang::Terraform => format!("set {name} = {value}"),
+        crate::resolve::Lang::CloudFormation => format!("set {name}: {value}"),
+    }
+}
