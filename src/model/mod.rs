@@ -31,7 +31,7 @@ pub enum GroupRef<'m> {
     Unresolved,
 }
 
-fn names<'a>(target: &Target, address: &'a str) -> bool {
+fn names(target: &Target, address: &str) -> bool {
     target.address() == Some(address)
 }
 
