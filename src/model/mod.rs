@@ -86,17 +86,13 @@ impl Model {
             reference.attribute.as_deref(),
             Some("default_security_group_id" | "DefaultSecurityGroup")
         );
-        if default_attr {
-            if let Some(vpc) = self
+        if default_attr
+            && let Some(vpc) = self
                 .vpcs
                 .iter()
                 .find(|v| v.meta.address == reference.target)
-            {
-                return match self.managed_default_group(vpc) {
-                    Some(g) => GroupRef::Declared(g),
-                    None => GroupRef::VpcDefault(vpc),
-                };
-            }
+        {
+            return self.default_group_of(vpc);
         }
         GroupRef::Unresolved
     }
