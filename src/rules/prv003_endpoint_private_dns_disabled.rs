@@ -9,7 +9,7 @@ pub struct EndpointPrivateDnsDisabled;
 static META: RuleMeta = RuleMeta {
     id: "PRV003",
     name: "endpoint-private-dns-disabled",
-    summary: "execute-api endpoint has private DNS off and no API lists it, so API hostnames do not resolve",
+    summary: "execute-api interface endpoint has private DNS off and no API associates it",
     severity: Severity::Warning,
     default_on: true,
     docs: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/PRV003.md")),
