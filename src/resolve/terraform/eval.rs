@@ -704,12 +704,15 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// A `--var NAME=VALUE` value: an HCL expression for complex types or when it looks like
-    /// one, otherwise a string (converted to the declared primitive type later).
+    /// A `--var NAME=VALUE` value: an HCL expression for complex types, or for untyped
+    /// variables when it looks like one; otherwise a string (converted to the declared
+    /// primitive type later).
     fn command_line(&mut self, text: &str, ty: VarType, depth: usize) -> Node {
         let span = Span::new(COMMAND_LINE, 0, 0);
         let trimmed = text.trim_start();
-        if ty == VarType::Complex || trimmed.starts_with('[') || trimmed.starts_with('{') {
+        // Terraform takes values of primitive-typed variables literally.
+        let looks_structured = trimmed.starts_with('[') || trimmed.starts_with('{');
+        if ty == VarType::Complex || (ty == VarType::Any && looks_structured) {
             return match crate::load::hcl::parse_expr(text) {
                 Some(expr) => self.eval(&expr, &Scope::new(COMMAND_LINE), depth),
                 None => Node::unknown(span),

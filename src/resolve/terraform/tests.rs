@@ -783,3 +783,36 @@ fn duplicate_object_keys_keep_the_last_value_like_terraform() {
     assert_eq!(text(&out, a.key_span), "a");
     assert_eq!(text(&out, tags.get("b").unwrap().key_span), "\"b\"");
 }
+
+#[test]
+fn command_line_values_follow_the_declared_type() {
+    let fx = fixture(&[(
+        "main.tf",
+        r#"
+variable "name" { type = string }
+variable "count_of" { type = number }
+variable "cfg" { type = object({ a = number }) }
+variable "any" {}
+resource "r" "x" {
+  name  = var.name
+  n     = var.count_of
+  cfg   = var.cfg.a
+  any   = var.any
+}
+"#,
+    )]);
+    let inputs = TfInputs {
+        vars: vec![
+            ("name".into(), "[not, a, list]".into()),
+            ("count_of".into(), "3".into()),
+            ("cfg".into(), "{ a = 2 }".into()),
+            ("any".into(), "{ b = \"c\" }".into()),
+        ],
+        ..TfInputs::default()
+    };
+    let out = load_module(&fx.files, &inputs);
+    assert_eq!(show(attr(&out, "r.x", "name")), r#""[not, a, list]""#);
+    assert_eq!(show(attr(&out, "r.x", "n")), "3");
+    assert_eq!(show(attr(&out, "r.x", "cfg")), "2");
+    assert_eq!(show(attr(&out, "r.x", "any")), r#"{b: "c"}"#);
+}
