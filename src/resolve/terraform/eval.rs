@@ -1,0 +1,778 @@
+//! The Terraform expression evaluator: variables, locals, references between resources,
+//! templates, a few functions, `dynamic` blocks. Anything it cannot prove is `Val::Unknown`;
+//! it never fails.
+//!
+//! Every `eval` returns a node spanned to the expression it evaluated, so a value that came
+//! from a variable or local points at the attribute that used it; nested nodes keep the spans
+//! of where they were written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use hcl_edit::Decorated;
+use hcl_edit::Span as _;
+use hcl_edit::expr::{
+    Expression, FuncCall, Object, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Element, Template};
+
+use super::module::{Module, ParsedFile, ResourceDecl, VarType, VarValue};
+use super::values::{
+    COMMAND_LINE, convert_to_type, dedup_scalars, measure, number_text, parts_to_val, push_lit,
+    push_value, respan_command_line, respanned, span_of,
+};
+use crate::resolve::{Entry, Lang, Node, RawResource, Reference, TemplatePart, Val};
+use crate::source::{FileId, Span};
+
+/// Bound on nested evaluation: expression nesting plus var/local/resource reference hops.
+/// Also bounds the height of every value tree produced, so walking or dropping one never
+/// exhausts the stack.
+pub(super) const MAX_EVAL_DEPTH: usize = 64;
+
+/// Bound on the work of one module (expression evaluations). Nested `dynamic` blocks over
+/// large collections would otherwise multiply without limit.
+const MAX_EVAL_STEPS: usize = 2_000_000;
+
+/// Bound on value nodes copied out of variables, locals and iterators in one module: a chain
+/// of locals each using the previous one twice doubles per link.
+const MAX_COPIED_NODES: usize = 2_000_000;
+
+/// Largest file `file()` reads; policies and scripts are far smaller.
+const MAX_FILE_FUNCTION_BYTES: u64 = 1024 * 1024;
+
+/// Attributes that configure Terraform itself rather than the resource.
+pub(super) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
+const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
+
+/// A resolved variable, local or resource attribute, with the measures the caps need.
+struct Cached {
+    node: Node,
+    height: usize,
+    size: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Var(String),
+    Local(String),
+    Attr(String, String),
+}
+
+/// A `dynamic` block iterator in scope (`IT.key`, `IT.value`).
+struct Binding {
+    name: String,
+    key: Node,
+    value: Node,
+    height: usize,
+    size: usize,
+}
+
+#[derive(Clone)]
+struct Scope {
+    file: FileId,
+    /// Innermost last.
+    iterators: Vec<Rc<Binding>>,
+}
+
+impl Scope {
+    fn new(file: FileId) -> Self {
+        Scope {
+            file,
+            iterators: Vec::new(),
+        }
+    }
+}
+
+/// Resolve every resource and data source of a module, in file and source order.
+pub(crate) fn evaluate(
+    files: &[ParsedFile],
+    module_dir: &Path,
+    vars: &[(String, String)],
+) -> Vec<RawResource> {
+    let module = Module::new(files, module_dir, vars);
+    let mut evaluator = Evaluator {
+        m: &module,
+        cache: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        steps: 0,
+        copied: 0,
+        file_texts: BTreeMap::new(),
+    };
+    let mut out = Vec::new();
+    for r in &module.resources {
+        if let Some(resource) = evaluator.resource(r) {
+            out.push(resource);
+        }
+    }
+    out
+}
+
+/// A group of same-named nested blocks (static and `dynamic`) being collected.
+struct BlockGroup {
+    name: String,
+    key_span: Span,
+    span: Span,
+    items: Vec<Node>,
+    /// Set when a `dynamic` block of the group iterates over an unknown collection.
+    unknown: Option<Span>,
+}
+
+enum Slot {
+    Attribute(Entry),
+    Group(usize),
+}
+
+struct Evaluator<'m, 'a> {
+    m: &'m Module<'a>,
+    cache: BTreeMap<Key, Cached>,
+    in_progress: BTreeSet<Key>,
+    steps: usize,
+    copied: usize,
+    file_texts: BTreeMap<PathBuf, Option<Arc<str>>>,
+}
+
+impl Evaluator<'_, '_> {
+    fn resource(&mut self, r: &ResourceDecl<'_>) -> Option<RawResource> {
+        let scope = Scope::new(r.file);
+        let body = &r.block.body;
+        if let Some(count) = body.get_attribute("count") {
+            let n = self.eval(&count.value, &scope, 1);
+            if matches!(n.val, Val::Number(c) if c == 0.0) {
+                return None;
+            }
+        }
+        if let Some(for_each) = body.get_attribute("for_each") {
+            let n = self.eval(&for_each.value, &scope, 1);
+            match &n.val {
+                Val::List(items) if items.is_empty() => return None,
+                Val::Map(entries) if entries.is_empty() => return None,
+                _ => {}
+            }
+        }
+        let ident = span_of(r.file, r.block.ident.span());
+        let header = r
+            .block
+            .labels
+            .last()
+            .map_or(ident, |l| ident.join(span_of(r.file, l.span())));
+        Some(RawResource {
+            lang: Lang::Terraform,
+            kind: r.kind.clone(),
+            address: r.address.clone(),
+            header,
+            span: span_of(r.file, r.block.span()),
+            file: r.file,
+            body: self.body(body, &scope, 1, true),
+            suppressed: Vec::new(),
+        })
+    }
+
+    /// Count one step of work; false once the module's budget is spent.
+    fn step(&mut self) -> bool {
+        self.steps += 1;
+        self.steps <= MAX_EVAL_STEPS
+    }
+
+    /// A resource or block body: attributes (null ones omitted) and nested blocks grouped by
+    /// name, in source order of first appearance.
+    fn body(&mut self, body: &Body, scope: &Scope, depth: usize, top: bool) -> Vec<Entry> {
+        if depth > MAX_EVAL_DEPTH || !self.step() {
+            return Vec::new();
+        }
+        let mut slots = Vec::new();
+        let mut groups: Vec<BlockGroup> = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key = attr.key.as_str();
+                    if top && META_ATTRIBUTES.contains(&key) {
+                        continue;
+                    }
+                    let value = self.eval(&attr.value, scope, depth + 1);
+                    if matches!(value.val, Val::Null) {
+                        continue;
+                    }
+                    slots.push(Slot::Attribute(Entry {
+                        key: key.to_string(),
+                        key_span: span_of(scope.file, attr.key.span()),
+                        value,
+                    }));
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.as_str();
+                    if top && META_BLOCKS.contains(&ident) {
+                        continue;
+                    }
+                    if ident == "dynamic" {
+                        self.dynamic(block, scope, depth, &mut groups, &mut slots);
+                    } else {
+                        let span = span_of(scope.file, block.span());
+                        let key_span = span_of(scope.file, block.ident.span());
+                        let index = group_index(&mut groups, &mut slots, ident, key_span, span);
+                        let entries = self.body(&block.body, scope, depth + 1, false);
+                        if let Some(group) = groups.get_mut(index) {
+                            group.items.push(Node::new(span, Val::Map(entries)));
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<Option<BlockGroup>> = groups.into_iter().map(Some).collect();
+        slots
+            .into_iter()
+            .filter_map(|slot| match slot {
+                Slot::Attribute(entry) => Some(entry),
+                Slot::Group(i) => {
+                    let group = groups.get_mut(i)?.take()?;
+                    let value = match group.unknown {
+                        Some(span) => Node::unknown(span),
+                        None => Node::new(group.span, Val::List(group.items)),
+                    };
+                    Some(Entry {
+                        key: group.name,
+                        key_span: group.key_span,
+                        value,
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// `dynamic "NAME" { for_each = X; iterator = IT; content { ... } }`: one map per element
+    /// of a known X, added to NAME's group; an unknown X makes the whole group unknown.
+    fn dynamic(
+        &mut self,
+        block: &Block,
+        scope: &Scope,
+        depth: usize,
+        groups: &mut Vec<BlockGroup>,
+        slots: &mut Vec<Slot>,
+    ) {
+        let Some(label) = block.labels.first() else {
+            return;
+        };
+        let name = label.as_str();
+        let span = span_of(scope.file, block.span());
+        let key_span = span_of(scope.file, label.span());
+        let index = group_index(groups, slots, name, key_span, span);
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| name.to_string());
+        let collection = match block.body.get_attribute("for_each") {
+            Some(attr) => self.eval(&attr.value, scope, depth + 1),
+            None => Node::unknown(span),
+        };
+        let pairs: Vec<(Node, Node)> = match collection.val {
+            Val::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (Node::new(item.span, Val::Number(i as f64)), item))
+                .collect(),
+            Val::Map(entries) => entries
+                .into_iter()
+                .map(|e| (Node::new(e.key_span, Val::Str(e.key)), e.value))
+                .collect(),
+            _ => {
+                if let Some(group) = groups.get_mut(index) {
+                    group.unknown.get_or_insert(span);
+                }
+                return;
+            }
+        };
+        let Some(content) = block.body.get_blocks("content").next() else {
+            return;
+        };
+        let content_span = span_of(scope.file, content.span());
+        for (key, value) in pairs {
+            let (height, size) = measure(&value);
+            let mut inner = scope.clone();
+            inner.iterators.push(Rc::new(Binding {
+                name: iterator.clone(),
+                key,
+                value,
+                height,
+                size,
+            }));
+            let entries = self.body(&content.body, &inner, depth + 1, false);
+            if let Some(group) = groups.get_mut(index) {
+                group.items.push(Node::new(content_span, Val::Map(entries)));
+            }
+        }
+    }
+
+    fn eval(&mut self, expr: &Expression, scope: &Scope, depth: usize) -> Node {
+        let span = span_of(scope.file, expr.span());
+        if depth > MAX_EVAL_DEPTH || !self.step() {
+            return Node::unknown(span);
+        }
+        let val = match expr {
+            Expression::Null(_) => Val::Null,
+            Expression::Bool(b) => Val::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or(Val::Unknown, Val::Number),
+            Expression::String(s) => Val::Str(s.value().clone()),
+            Expression::Array(items) => Val::List(
+                items
+                    .iter()
+                    .map(|item| self.eval(item, scope, depth + 1))
+                    .collect(),
+            ),
+            Expression::Object(object) => self.object(object, scope, depth),
+            Expression::StringTemplate(t) => return self.template(t, span, scope, depth),
+            Expression::HeredocTemplate(h) => {
+                return self.template(&h.template, span, scope, depth);
+            }
+            Expression::Parenthesis(p) => {
+                return respanned(self.eval(p.inner(), scope, depth + 1), span);
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, scope, depth + 1);
+                let branch = match cond.val {
+                    Val::Bool(b) => Some(b),
+                    Val::Str(s) if s == "true" => Some(true),
+                    Val::Str(s) if s == "false" => Some(false),
+                    _ => None,
+                };
+                return match branch {
+                    Some(true) => respanned(self.eval(&c.true_expr, scope, depth + 1), span),
+                    Some(false) => respanned(self.eval(&c.false_expr, scope, depth + 1), span),
+                    None => Node::unknown(span),
+                };
+            }
+            Expression::FuncCall(call) => return self.call(call, span, scope, depth),
+            Expression::Traversal(t) => return self.traversal(t, span, scope, depth),
+            Expression::UnaryOp(op) => {
+                let operand = self.eval(&op.expr, scope, depth + 1);
+                match (op.operator.value(), operand.val) {
+                    (UnaryOperator::Neg, Val::Number(n)) => Val::Number(-n),
+                    (UnaryOperator::Not, Val::Bool(b)) => Val::Bool(!b),
+                    _ => Val::Unknown,
+                }
+            }
+            // A bare name (iterator or not) is never a value by itself in a resource.
+            Expression::Variable(_) | Expression::BinaryOp(_) | Expression::ForExpr(_) => {
+                Val::Unknown
+            }
+        };
+        Node::new(span, val)
+    }
+
+    fn object(&mut self, object: &Object, scope: &Scope, depth: usize) -> Val {
+        let mut entries: Vec<Entry> = Vec::new();
+        for (key, value) in object.iter() {
+            let (key, key_span) = if let Some(renamed) = self.renamed_key(key, scope.file) {
+                renamed
+            } else {
+                match key {
+                    ObjectKey::Ident(id) => {
+                        (id.as_str().to_string(), span_of(scope.file, id.span()))
+                    }
+                    ObjectKey::Expression(e) => {
+                        let k = self.eval(e, scope, depth + 1);
+                        let text = match k.val {
+                            Val::Str(s) => s,
+                            Val::Number(n) => number_text(n),
+                            Val::Bool(b) => b.to_string(),
+                            // A key we cannot name makes the object's shape unknown.
+                            _ => return Val::Unknown,
+                        };
+                        (text, k.span)
+                    }
+                }
+            };
+            let value = self.eval(value.expr(), scope, depth + 1);
+            let entry = Entry {
+                key,
+                key_span,
+                value,
+            };
+            // Terraform keeps the last of repeated keys.
+            match entries.iter_mut().find(|e| e.key == entry.key) {
+                Some(earlier) => *earlier = entry,
+                None => entries.push(entry),
+            }
+        }
+        Val::Map(entries)
+    }
+
+    /// The real name of a duplicate key that was parsed under a stand-in name.
+    fn renamed_key(&self, key: &ObjectKey, file: FileId) -> Option<(String, Span)> {
+        let range = key.span()?;
+        let (offsets, text) = self.m.renamed.get(&file)?;
+        if !offsets.contains(&range.start) {
+            return None;
+        }
+        let raw = text.get(range.clone())?;
+        let name = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or(raw);
+        Some((name.to_string(), span_of(file, Some(range))))
+    }
+
+    fn template(&mut self, template: &Template, span: Span, scope: &Scope, depth: usize) -> Node {
+        let elements: Vec<&Element> = template.iter().collect();
+        // `"${x}"` is x itself, unconverted.
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            return respanned(self.eval(&only.expr, scope, depth + 1), span);
+        }
+        let mut parts = Vec::new();
+        for (i, element) in elements.iter().enumerate() {
+            match element {
+                Element::Literal(text) => {
+                    let mut text: &str = text.as_str();
+                    // `~` strip markers trim the whitespace next to their interpolation.
+                    if let Some(Element::Interpolation(prev)) =
+                        i.checked_sub(1).and_then(|p| elements.get(p)).copied()
+                        && prev.strip.strip_end()
+                    {
+                        text = text.trim_start();
+                    }
+                    if let Some(Element::Interpolation(next)) = elements.get(i + 1).copied()
+                        && next.strip.strip_start()
+                    {
+                        text = text.trim_end();
+                    }
+                    push_lit(&mut parts, text);
+                }
+                Element::Interpolation(interp) => {
+                    let value = self.eval(&interp.expr, scope, depth + 1);
+                    push_value(&mut parts, &value.val);
+                }
+                Element::Directive(_) => parts.push(TemplatePart::Unknown),
+            }
+        }
+        Node::new(span, parts_to_val(parts))
+    }
+
+    fn call(&mut self, call: &FuncCall, span: Span, scope: &Scope, depth: usize) -> Node {
+        if call.name.is_namespaced() || call.args.expand_final() {
+            return Node::unknown(span);
+        }
+        let args: Vec<&Expression> = call.args.iter().collect();
+        let val = match (call.name.name.as_str(), args.as_slice()) {
+            // Structured, not a string: the policy inside keeps its spans.
+            ("jsonencode", [arg]) => return respanned(self.eval(arg, scope, depth + 1), span),
+            ("file", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                Val::Str(path) => self.read_file(&path),
+                _ => Val::Unknown,
+            },
+            ("tostring", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                v @ (Val::Str(_) | Val::Template(_) | Val::Ref(_)) => v,
+                Val::Number(n) => Val::Str(number_text(n)),
+                Val::Bool(b) => Val::Str(b.to_string()),
+                _ => Val::Unknown,
+            },
+            ("tolist", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                v @ Val::List(_) => v,
+                _ => Val::Unknown,
+            },
+            ("toset", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                Val::List(items) => Val::List(dedup_scalars(items)),
+                _ => Val::Unknown,
+            },
+            ("concat", _) => {
+                let mut all = Vec::new();
+                for arg in &args {
+                    match self.eval(arg, scope, depth + 1).val {
+                        Val::List(items) => all.extend(items),
+                        _ => return Node::unknown(span),
+                    }
+                }
+                Val::List(all)
+            }
+            ("lower", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                Val::Str(s) => Val::Str(s.to_lowercase()),
+                _ => Val::Unknown,
+            },
+            ("upper", [arg]) => match self.eval(arg, scope, depth + 1).val {
+                Val::Str(s) => Val::Str(s.to_uppercase()),
+                _ => Val::Unknown,
+            },
+            _ => Val::Unknown,
+        };
+        Node::new(span, val)
+    }
+
+    /// `file(path)`: relative paths are read from the module directory (Terraform reads them
+    /// from where it runs, which for a root module is that directory).
+    fn read_file(&mut self, path: &str) -> Val {
+        let given = Path::new(path);
+        let resolved = if given.is_absolute() || given.starts_with(&self.m.dir) {
+            given.to_path_buf()
+        } else {
+            self.m.dir.join(given)
+        };
+        let text = self
+            .file_texts
+            .entry(resolved.clone())
+            .or_insert_with(|| {
+                // Only regular files: a FIFO or /dev/stdin would block the scan.
+                let meta = std::fs::metadata(&resolved).ok()?;
+                if !meta.is_file() || meta.len() > MAX_FILE_FUNCTION_BYTES {
+                    return None;
+                }
+                crate::load::read_text(&resolved).ok().map(Arc::from)
+            })
+            .clone();
+        match text {
+            Some(text) if self.charge(1 + text.len() / 64) => Val::Str(text.to_string()),
+            _ => Val::Unknown,
+        }
+    }
+
+    /// Spend part of the copy budget; false when it is exhausted.
+    fn charge(&mut self, nodes: usize) -> bool {
+        self.copied = self.copied.saturating_add(nodes);
+        self.copied <= MAX_COPIED_NODES
+    }
+
+    fn traversal(&mut self, t: &Traversal, span: Span, scope: &Scope, depth: usize) -> Node {
+        let ops: &[Decorated<TraversalOperator>] = &t.operators;
+        let (base, rest) = match &t.expr {
+            Expression::Variable(root) => match self.root(root.as_str(), ops, span, scope, depth) {
+                Some((node, used)) => (node, ops.get(used..).unwrap_or(&[])),
+                None => return Node::unknown(span),
+            },
+            other => (self.eval(other, scope, depth + 1), ops),
+        };
+        let mut node = base;
+        for op in rest {
+            node = self.apply(node, op, scope, depth);
+        }
+        respanned(node, span)
+    }
+
+    /// Resolve `NAME.op...` where NAME is a root name (`var`, `local`, a resource type, ...).
+    /// Returns the value and how many operators it consumed.
+    fn root(
+        &mut self,
+        name: &str,
+        ops: &[Decorated<TraversalOperator>],
+        span: Span,
+        scope: &Scope,
+        depth: usize,
+    ) -> Option<(Node, usize)> {
+        let attr = |i: usize| match ops.get(i).map(|op| op.value()) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        if let Some(binding) = scope.iterators.iter().rev().find(|b| b.name == name) {
+            let node = match attr(0)? {
+                "key" => binding.key.clone(),
+                "value" => {
+                    if depth + binding.height > MAX_EVAL_DEPTH || !self.charge(binding.size) {
+                        return None;
+                    }
+                    binding.value.clone()
+                }
+                _ => return None,
+            };
+            return Some((node, 1));
+        }
+        match name {
+            "var" => {
+                let mut node = self.cached(Key::Var(attr(0)?.to_string()), depth)?;
+                respan_command_line(&mut node, span);
+                Some((node, 1))
+            }
+            "local" => Some((self.cached(Key::Local(attr(0)?.to_string()), depth)?, 1)),
+            "path" => match attr(0)? {
+                "module" | "root" => Some((
+                    Node::new(span, Val::Str(self.m.dir.to_string_lossy().into_owned())),
+                    1,
+                )),
+                _ => None,
+            },
+            "data" => {
+                let address = format!("data.{}.{}", attr(0)?, attr(1)?);
+                let data = self.m.resource(&address)?;
+                if data.kind == "data.aws_vpc_endpoint_service" && attr(2)? == "service_name" {
+                    let service = self.cached(Key::Attr(address, "service".into()), depth)?;
+                    let service = service.as_str()?;
+                    let val = Val::Template(vec![
+                        TemplatePart::Lit("com.amazonaws.".into()),
+                        TemplatePart::Unknown,
+                        TemplatePart::Lit(format!(".{service}")),
+                    ]);
+                    return Some((Node::new(span, val), 3));
+                }
+                None
+            }
+            "count" | "each" | "self" | "module" | "terraform" => None,
+            resource_type => {
+                let address = format!("{resource_type}.{}", attr(0)?);
+                let resource = self.m.resource(&address)?;
+                let mut next = 1;
+                // `aws_subnet.a[0].id`: instances are not expanded yet, so any index names the
+                // one resource we emit.
+                let counted = resource.block.body.has_attribute("count")
+                    || resource.block.body.has_attribute("for_each");
+                if counted
+                    && matches!(
+                        ops.get(next).map(|op| op.value()),
+                        Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+                    )
+                {
+                    next += 1;
+                }
+                let attribute = attr(next)?;
+                let written = resource
+                    .block
+                    .body
+                    .get_attribute(attribute)
+                    .is_some_and(|_| !META_ATTRIBUTES.contains(&attribute));
+                let reference = Node::new(
+                    span,
+                    Val::Ref(Reference {
+                        target: address.clone(),
+                        attribute: Some(attribute.to_string()),
+                    }),
+                );
+                if !written {
+                    return Some((reference, next + 1));
+                }
+                let value = self.cached(Key::Attr(address, attribute.to_string()), depth)?;
+                // `attr = null` leaves it to the provider: computed, like an unwritten one.
+                let value = if matches!(value.val, Val::Null) {
+                    reference
+                } else {
+                    value
+                };
+                Some((value, next + 1))
+            }
+        }
+    }
+
+    /// The value of a variable, local or written resource attribute, evaluated once.
+    /// `None` (Unknown) for undeclared names, cycles and exhausted caps.
+    fn cached(&mut self, key: Key, depth: usize) -> Option<Node> {
+        if !self.cache.contains_key(&key) {
+            if !self.in_progress.insert(key.clone()) {
+                // A reference cycle.
+                return None;
+            }
+            let node = self.compute(&key, depth + 1);
+            self.in_progress.remove(&key);
+            let node = node?;
+            let (height, size) = measure(&node);
+            self.cache
+                .insert(key.clone(), Cached { node, height, size });
+        }
+        let (node, height, size) = {
+            let c = self.cache.get(&key)?;
+            (&c.node, c.height, c.size)
+        };
+        if depth + height > MAX_EVAL_DEPTH {
+            return None;
+        }
+        let node = node.clone();
+        self.charge(size).then_some(node)
+    }
+
+    fn compute(&mut self, key: &Key, depth: usize) -> Option<Node> {
+        let m = self.m;
+        match key {
+            Key::Var(name) => {
+                let decl = m.vars.get(name)?;
+                let node = match m.values.get(name) {
+                    Some(VarValue::Expr(file, expr)) => self.eval(expr, &Scope::new(*file), depth),
+                    Some(VarValue::CommandLine(text)) => self.command_line(text, decl.ty, depth),
+                    None => match decl.default {
+                        Some(expr) => self.eval(expr, &Scope::new(decl.file), depth),
+                        None => Node::unknown(decl.header),
+                    },
+                };
+                Some(convert_to_type(node, decl.ty))
+            }
+            Key::Local(name) => {
+                let (file, expr) = m.locals.get(name)?;
+                Some(self.eval(expr, &Scope::new(*file), depth))
+            }
+            Key::Attr(address, attribute) => {
+                let resource = m.resource(address)?;
+                let attr = resource.block.body.get_attribute(attribute)?;
+                Some(self.eval(&attr.value, &Scope::new(resource.file), depth))
+            }
+        }
+    }
+
+    /// A `--var NAME=VALUE` value: an HCL expression for complex types, or for untyped
+    /// variables when it looks like one; otherwise a string (converted to the declared
+    /// primitive type later).
+    fn command_line(&mut self, text: &str, ty: VarType, depth: usize) -> Node {
+        let span = Span::new(COMMAND_LINE, 0, 0);
+        let trimmed = text.trim_start();
+        // Terraform takes values of primitive-typed variables literally.
+        let looks_structured = trimmed.starts_with('[') || trimmed.starts_with('{');
+        if ty == VarType::Complex || (ty == VarType::Any && looks_structured) {
+            return match crate::load::hcl::parse_expr(text) {
+                Some(expr) => self.eval(&expr, &Scope::new(COMMAND_LINE), depth),
+                None => Node::unknown(span),
+            };
+        }
+        Node::new(span, Val::Str(text.to_string()))
+    }
+
+    fn apply(&mut self, node: Node, op: &TraversalOperator, scope: &Scope, depth: usize) -> Node {
+        let span = node.span;
+        let found = match op {
+            TraversalOperator::GetAttr(id) => match node.val {
+                Val::Map(entries) => entries.into_iter().find(|e| e.key == id.as_str()),
+                _ => None,
+            }
+            .map(|e| e.value),
+            TraversalOperator::Index(index) => {
+                let index = self.eval(index, scope, depth + 1);
+                match (node.val, index.val) {
+                    (Val::List(items), Val::Number(n)) if n >= 0.0 && n.fract() == 0.0 => {
+                        items.into_iter().nth(n as usize)
+                    }
+                    (Val::Map(entries), Val::Str(key)) => {
+                        entries.into_iter().find(|e| e.key == key).map(|e| e.value)
+                    }
+                    _ => None,
+                }
+            }
+            TraversalOperator::LegacyIndex(i) => match node.val {
+                Val::List(items) => usize::try_from(*i.value())
+                    .ok()
+                    .and_then(|i| items.into_iter().nth(i)),
+                _ => None,
+            },
+            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+        };
+        found.unwrap_or_else(|| Node::unknown(span))
+    }
+}
+
+fn group_index(
+    groups: &mut Vec<BlockGroup>,
+    slots: &mut Vec<Slot>,
+    name: &str,
+    key_span: Span,
+    span: Span,
+) -> usize {
+    if let Some(i) = groups.iter().position(|g| g.name == name) {
+        if let Some(group) = groups.get_mut(i) {
+            group.span = group.span.join(span);
+        }
+        return i;
+    }
+    groups.push(BlockGroup {
+        name: name.to_string(),
+        key_span,
+        span,
+        items: Vec::new(),
+        unknown: None,
+    });
+    slots.push(Slot::Group(groups.len() - 1));
+    groups.len() - 1
+}
