@@ -402,7 +402,10 @@ fn sam_api(r: &RawResource, all: &[RawResource]) -> RestApi {
     let has_paths = r.get("DefinitionBody").is_some()
         || r.get("DefinitionUri").is_some()
         || has_function_events(&r.address, all);
+    // SAM's own `Policy` property is passed through as the API's policy; otherwise
+    // `Auth.ResourcePolicy` is turned into one.
     let policy = match r.get("Auth").map(|a| &a.value) {
+        _ if r.get("Policy").is_some() => node_attr(r, "Policy"),
         Some(auth) if matches!(auth.val, Val::Map(_)) => match auth.get("ResourcePolicy") {
             Some(p) if has_paths => Attr {
                 value: Value::Known(p.value.clone()),
