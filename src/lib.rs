@@ -166,6 +166,8 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
     outcome
         .errors
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    // A --var-file is read by every module: report its error once.
+    outcome.errors.dedup();
     outcome.elapsed = started.elapsed();
     Ok(outcome)
 }

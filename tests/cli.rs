@@ -249,3 +249,135 @@ fn no_colour_when_not_a_terminal() {
     let (_, out, _) = run(tmp.path(), &["check", "nope"]);
     assert!(!out.contains('\u{1b}'), "{out}");
 }
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+fn examples_print_diagnostics_and_exit_1() {
+    let (code, out, _) = run(Path::new(ROOT), &["check", "examples/"]);
+    assert_eq!(code, 1, "{out}");
+    // miette snippet with the offending attribute underlined, the rule, and help.
+    assert!(out.contains("PRV004(vpc-dns-disabled)"), "{out}");
+    assert!(
+        out.contains("╭─[examples/terraform/network.tf:11:1]"),
+        "{out}"
+    );
+    assert!(out.contains("help:"), "{out}");
+    assert!(out.contains("3 errors in 6 files ("), "{out}");
+}
+
+#[test]
+fn examples_as_json_have_exactly_the_documented_finding_keys() {
+    let (code, out, _) = run(Path::new(ROOT), &["check", "--format", "json", "examples"]);
+    assert_eq!(code, 1);
+    let value = json(&out);
+    let findings = value["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 3);
+    for finding in findings {
+        let mut keys: Vec<&str> = finding
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "column",
+                "end_column",
+                "end_line",
+                "file",
+                "help",
+                "line",
+                "message",
+                "name",
+                "resource",
+                "rule",
+                "severity"
+            ]
+        );
+    }
+    assert_eq!(
+        findings[2],
+        serde_json::json!({
+            "rule": "PRV004", "name": "vpc-dns-disabled", "severity": "error",
+            "file": "examples/terraform/network.tf", "line": 11, "column": 1,
+            "end_line": 11, "end_column": 30, "resource": "aws_vpc.services",
+            "message": findings[2]["message"], "help": "set enable_dns_hostnames = true on aws_vpc.services"
+        })
+    );
+    assert_eq!(
+        value["summary"],
+        serde_json::json!({"files": 6, "findings": 3, "errors": 0})
+    );
+}
+
+#[test]
+fn a_malformed_file_beside_a_good_one_reports_both_and_exits_2() {
+    let (code, out, _) = run(
+        Path::new(ROOT),
+        &[
+            "check",
+            "--format",
+            "json",
+            "fixtures/projects/mixed_bad_tf",
+        ],
+    );
+    assert_eq!(code, 2);
+    let value = json(&out);
+    assert_eq!(value["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        value["errors"][0]["file"],
+        "fixtures/projects/mixed_bad_tf/broken.tf"
+    );
+    assert_eq!(value["errors"][0]["line"], 5);
+    assert_eq!(value["errors"][0]["column"], 26);
+    assert_eq!(value["findings"][0]["rule"], "PRV014");
+    assert_eq!(
+        value["findings"][0]["file"],
+        "fixtures/projects/mixed_bad_tf/good.tf"
+    );
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    let only = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("examples");
+        let (_, out, _) = run(Path::new(ROOT), &all);
+        let value = json(&out);
+        let mut rules: Vec<String> = value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        rules.sort();
+        rules
+    };
+    assert_eq!(only(&["--select", "PRV004"]), ["PRV004"]);
+    assert_eq!(only(&["--ignore", "PRV004,PRV005"]), ["PRV001"]);
+    let (code, _, _) = run(
+        Path::new(ROOT),
+        &["check", "--fail-on", "never", "examples"],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn var_flag_overrides_tfvars() {
+    let (code, out, _) = run(
+        Path::new(ROOT),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--var",
+            "enable_dns_hostnames=true",
+            "fixtures/projects/tf_multi_file",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+}
