@@ -45,6 +45,8 @@ pub struct Finding {
     /// `aws_vpc.main`, `module.net.aws_vpc.this`, or the CloudFormation logical id.
     pub resource: String,
     pub message: String,
+    /// Short text under the primary span ("enable_dns_hostnames is off (the default)").
+    pub primary_label: Option<String>,
     pub help: Option<String>,
     pub labels: Vec<Label>,
 }

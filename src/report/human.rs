@@ -75,7 +75,12 @@ fn render_finding(
     let mut notes = Vec::new();
     if let Some(file) = file {
         labels.push(LabeledSpan::new_primary_with_span(
-            Some(primary_label(&finding.message)),
+            Some(
+                finding
+                    .primary_label
+                    .clone()
+                    .unwrap_or_else(|| primary_label(&finding.message)),
+            ),
             source_span(file, finding.span),
         ));
     }

@@ -41,6 +41,7 @@ pub(crate) mod test_support {
                     message: "aws_vpc.core has enable_dns_hostnames off, so the private DNS of \
                               aws_vpc_endpoint.api cannot resolve"
                         .into(),
+                    primary_label: None,
                     help: Some("set enable_dns_hostnames = true".into()),
                     labels: vec![
                         Label {
@@ -62,6 +63,7 @@ pub(crate) mod test_support {
                     message: "Api is a \"PRIVATE\" API without a resource policy; nobody can \
                               invoke it"
                         .into(),
+                    primary_label: None,
                     help: None,
                     labels: vec![],
                 },
@@ -74,6 +76,7 @@ pub(crate) mod test_support {
                     message: "aws_vpc_endpoint.api has no endpoint policy, so it allows every \
                               call"
                         .into(),
+                    primary_label: None,
                     help: None,
                     labels: vec![],
                 },

@@ -51,6 +51,7 @@ impl Findings {
             span,
             resource: resource.to_string(),
             message: message.into(),
+            primary_label: None,
             help: None,
             labels: Vec::new(),
         });
@@ -71,6 +72,12 @@ impl FindingBuilder<'_> {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// The text under the primary span, when the message's first clause would not fit.
+    pub fn primary_label(self, text: impl Into<String>) -> Self {
+        self.finding.primary_label = Some(text.into());
         self
     }
 

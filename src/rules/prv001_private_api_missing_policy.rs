@@ -45,6 +45,7 @@ impl Rule for PrivateApiMissingPolicy {
                     api.meta.address
                 ),
             )
+            .primary_label("private API without a resource policy")
             .label(api.endpoint_types.span, "endpoint type PRIVATE set here")
             .help(help);
         }

@@ -42,6 +42,7 @@ impl Rule for EndpointPrivateDnsDisabled {
                     ep.meta.address
                 ),
             )
+            .primary_label(format!("{} is {state}", ep.private_dns.name))
             .help(format!(
                 "{} (the VPC needs DNS hostnames and DNS support on), or list the endpoint in the API's VPC endpoint ids and call it through the endpoint's own hostname",
                 super::set_hint(ep.meta.lang, ep.private_dns.name, "true")

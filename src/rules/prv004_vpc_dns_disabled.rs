@@ -59,6 +59,11 @@ impl Rule for VpcDnsDisabled {
                         vpc.meta.address, ep.meta.address
                     ),
                 )
+                .primary_label(if setting.is_absent() {
+                    format!("{} is not set (defaults to false)", setting.name)
+                } else {
+                    format!("{} is false", setting.name)
+                })
                 .label(ep.private_dns.span, format!("private DNS enabled on {} here", ep.meta.address))
                 .help(format!(
                     "{} on {}",

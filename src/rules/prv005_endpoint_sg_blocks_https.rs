@@ -61,6 +61,11 @@ impl Rule for EndpointSgBlocksHttps {
             };
             let mut finding = out
                 .report(&META, ep.security_groups.span, &ep.meta.address, message)
+                .primary_label(if ep.security_groups.is_absent() {
+                    "no security groups: the VPC default group applies".to_string()
+                } else {
+                    "no group here admits inbound TCP 443".to_string()
+                })
                 .help(format!(
                     "give {} a security group with an ingress rule for TCP 443 from the clients' CIDR ranges or security groups",
                     ep.meta.address

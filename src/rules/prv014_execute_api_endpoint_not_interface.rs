@@ -39,6 +39,7 @@ impl Rule for ExecuteApiEndpointNotInterface {
                     ep.meta.address
                 ),
             )
+            .primary_label(format!("type is {actual}, not Interface"))
             .label(ep.service.span, "execute-api service named here")
             .help(super::set_hint(
                 ep.meta.lang,
