@@ -1,9 +1,10 @@
 //! The typed resources the rules read. Field names are the model's, not any language's:
 //! the builder (`build.rs`) is the one place Terraform and CloudFormation names map here.
 
-use crate::resolve::{Lang, Node};
+use crate::resolve::Lang;
 use crate::source::Span;
 
+use super::policy::Policy;
 use super::value::{Attr, Target, Tri, Value};
 
 /// What every resource carries.
@@ -107,7 +108,8 @@ pub struct VpcEndpoint {
     pub vpc: Attr<Target>,
     pub subnets: Attr<Vec<Attr<Target>>>,
     pub security_groups: Attr<Vec<Attr<Target>>>,
-    pub policy: Attr<Node>,
+    /// The endpoint policy; Absent means full access.
+    pub policy: Attr<Policy>,
 }
 
 impl VpcEndpoint {
@@ -137,10 +139,10 @@ pub struct RestApi {
     pub endpoint_types: Attr<Vec<String>>,
     pub vpc_endpoint_ids: Attr<Vec<Attr<Target>>>,
     /// The inline resource policy (`policy`, CFN `Policy`, SAM `Auth.ResourcePolicy`).
-    pub policy: Attr<Node>,
+    pub policy: Attr<Policy>,
     /// The policy inside an OpenAPI body (`x-amazon-apigateway-policy`): Absent when the body
     /// is absent or has none, Unknown when the body cannot be read.
-    pub body_policy: Attr<Node>,
+    pub body_policy: Attr<Policy>,
 }
 
 impl RestApi {
@@ -158,7 +160,7 @@ impl RestApi {
 pub struct RestApiPolicy {
     pub meta: Meta,
     pub rest_api: Attr<Target>,
-    pub policy: Attr<Node>,
+    pub policy: Attr<Policy>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,4 +169,32 @@ pub struct Deployment {
     pub rest_api: Attr<Target>,
     /// Terraform `triggers` (Absent when not written).
     pub triggers: Attr<()>,
+}
+
+/// An ELBv2 load balancer (`aws_lb`, `aws_alb`, `AWS::ElasticLoadBalancingV2::LoadBalancer`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    pub meta: Meta,
+    /// `application`, `network`, `gateway`, as written (lower-cased). Absent = application.
+    pub lb_type: Attr<String>,
+}
+
+/// A REST API VPC link (`aws_api_gateway_vpc_link`, `AWS::ApiGateway::VpcLink`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcLink {
+    pub meta: Meta,
+    pub targets: Attr<Vec<Attr<Target>>>,
+}
+
+/// A REST API integration (`aws_api_gateway_integration`, a CloudFormation `Method`'s
+/// `Integration`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integration {
+    pub meta: Meta,
+    /// `INTERNET` or `VPC_LINK` (upper-cased). Absent = INTERNET.
+    pub connection_type: Attr<String>,
+    /// Only whether it is written matters.
+    pub connection_id: Attr<()>,
+    /// `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, `MOCK` (upper-cased).
+    pub integration_type: Attr<String>,
 }

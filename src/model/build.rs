@@ -1,6 +1,7 @@
 //! The one place Terraform and CloudFormation names map to the model's fields, and where
 //! provider defaults are decided (see `defaults`).
 
+use super::policy::{self, Policy};
 use super::value::{Attr, Target, Tri, Value};
 use super::*;
 use crate::resolve::{Entry, Lang, Node, RawResource, TemplatePart, Val};
@@ -36,16 +37,39 @@ pub fn build(resources: &[RawResource]) -> Model {
                 model.security_group_rules.push(security_group_rule(r))
             }
             "aws_vpc_endpoint" | "AWS::EC2::VPCEndpoint" => {
-                model.vpc_endpoints.push(vpc_endpoint(r))
+                model.vpc_endpoints.push(vpc_endpoint(r, resources))
             }
             "aws_api_gateway_rest_api" | "AWS::ApiGateway::RestApi" => {
-                model.rest_apis.push(rest_api(r))
+                model.rest_apis.push(rest_api(r, resources))
+            }
+            "aws_lb" | "aws_alb" | "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                model.load_balancers.push(LoadBalancer {
+                    meta: meta(r),
+                    lb_type: lower(string(r, pick(r, ("load_balancer_type", "Type")))),
+                })
+            }
+            "aws_api_gateway_vpc_link" | "AWS::ApiGateway::VpcLink" => {
+                model.vpc_links.push(VpcLink {
+                    meta: meta(r),
+                    targets: target_list(r, pick(r, ("target_arns", "TargetArns"))),
+                })
+            }
+            "aws_api_gateway_integration" => model.integrations.push(Integration {
+                meta: meta(r),
+                connection_type: upper(string(r, "connection_type")),
+                connection_id: presence(r.get("connection_id"), r.header, "connection_id"),
+                integration_type: upper(string(r, "type")),
+            }),
+            "AWS::ApiGateway::Method" => {
+                if let Some(integration) = cfn_method_integration(r) {
+                    model.integrations.push(integration)
+                }
             }
             "AWS::Serverless::Api" => model.rest_apis.push(sam_api(r, resources)),
             "aws_api_gateway_rest_api_policy" => model.rest_api_policies.push(RestApiPolicy {
                 meta: meta(r),
                 rest_api: target(r, "rest_api_id"),
-                policy: node_attr(r, "policy"),
+                policy: policy_attr(r, "policy", resources),
             }),
             "aws_api_gateway_deployment" | "AWS::ApiGateway::Deployment" => {
                 model.deployments.push(Deployment {
@@ -178,7 +202,7 @@ fn security_group_rule(r: &RawResource) -> SecurityGroupRule {
     }
 }
 
-fn vpc_endpoint(r: &RawResource) -> VpcEndpoint {
+fn vpc_endpoint(r: &RawResource, all: &[RawResource]) -> VpcEndpoint {
     let service_key = pick(r, ("service_name", "ServiceName"));
     let service = match r.get(service_key) {
         None => Attr::absent(r.header, service_key),
@@ -196,7 +220,7 @@ fn vpc_endpoint(r: &RawResource) -> VpcEndpoint {
         vpc: target(r, pick(r, ("vpc_id", "VpcId"))),
         subnets: target_list(r, pick(r, ("subnet_ids", "SubnetIds"))),
         security_groups: target_list(r, pick(r, ("security_group_ids", "SecurityGroupIds"))),
-        policy: node_attr(r, pick(r, ("policy", "PolicyDocument"))),
+        policy: policy_attr(r, pick(r, ("policy", "PolicyDocument")), all),
     }
 }
 
@@ -228,7 +252,7 @@ fn endpoint_service(node: &Node) -> Value<EndpointService> {
     Value::Known(EndpointService::Other(text.replace(HOLE, "*")))
 }
 
-fn rest_api(r: &RawResource) -> RestApi {
+fn rest_api(r: &RawResource, all: &[RawResource]) -> RestApi {
     let tf = r.lang == Lang::Terraform;
     let (config_key, types_key, ids_key) = if tf {
         ("endpoint_configuration", "types", "vpc_endpoint_ids")
@@ -272,13 +296,13 @@ fn rest_api(r: &RawResource) -> RestApi {
         meta: meta(r),
         endpoint_types,
         vpc_endpoint_ids,
-        policy: node_attr(r, pick(r, ("policy", "Policy"))),
+        policy: policy_attr(r, pick(r, ("policy", "Policy")), all),
         body_policy: openapi_policy(r, body, body_location.is_some()),
     }
 }
 
 /// The `x-amazon-apigateway-policy` of an OpenAPI body.
-fn openapi_policy(r: &RawResource, body: Option<&Entry>, body_elsewhere: bool) -> Attr<Node> {
+fn openapi_policy(r: &RawResource, body: Option<&Entry>, body_elsewhere: bool) -> Attr<Policy> {
     const KEY: &str = "x-amazon-apigateway-policy";
     let unknown = |span| Attr {
         value: Value::Unknown,
@@ -306,7 +330,7 @@ fn openapi_policy(r: &RawResource, body: Option<&Entry>, body_elsewhere: bool) -
     };
     match doc.get(KEY) {
         Some(e) => Attr {
-            value: Value::Known(e.value.clone()),
+            value: policy::from_node(&e.value),
             span: e.span(),
             name: KEY,
         },
@@ -405,10 +429,10 @@ fn sam_api(r: &RawResource, all: &[RawResource]) -> RestApi {
     // SAM's own `Policy` property is passed through as the API's policy; otherwise
     // `Auth.ResourcePolicy` is turned into one.
     let policy = match r.get("Auth").map(|a| &a.value) {
-        _ if r.get("Policy").is_some() => node_attr(r, "Policy"),
+        _ if r.get("Policy").is_some() => policy_attr(r, "Policy", all),
         Some(auth) if matches!(auth.val, Val::Map(_)) => match auth.get("ResourcePolicy") {
             Some(p) if has_paths => Attr {
-                value: Value::Known(p.value.clone()),
+                value: policy::from_sam_resource_policy(&p.value),
                 span: p.span(),
                 name: "ResourcePolicy",
             },
@@ -551,18 +575,78 @@ fn int_of(e: &Entry, name: &'static str) -> Attr<i64> {
     }
 }
 
-fn node_attr(r: &RawResource, key: &'static str) -> Attr<Node> {
-    match r.get(key) {
-        None => Attr::absent(r.header, key),
+/// A policy argument: a document (object or JSON string), or Terraform's
+/// `data.aws_iam_policy_document.X.json`.
+fn policy_attr(r: &RawResource, key: &'static str, all: &[RawResource]) -> Attr<Policy> {
+    let Some(e) = r.get(key) else {
+        return Attr::absent(r.header, key);
+    };
+    let value = match &e.value.val {
+        Val::Ref(reference) => all
+            .iter()
+            .find(|d| d.address == reference.target && d.kind == "data.aws_iam_policy_document")
+            .map_or(Value::Unknown, policy::from_policy_document),
+        _ => policy::from_node(&e.value),
+    };
+    Attr {
+        value,
+        span: e.span(),
+        name: key,
+    }
+}
+
+/// Whether a setting is written, with its span.
+fn presence(e: Option<&Entry>, header: Span, name: &'static str) -> Attr<()> {
+    match e {
         Some(e) => Attr {
             value: match e.value.val {
-                Val::Unknown | Val::Ref(_) | Val::Template(_) => Value::Unknown,
-                _ => Value::Known(e.value.clone()),
+                Val::Null => Value::Absent,
+                _ => Value::Known(()),
             },
             span: e.span(),
-            name: key,
+            name,
         },
+        None => Attr::absent(header, name),
     }
+}
+
+fn upper(mut a: Attr<String>) -> Attr<String> {
+    if let Value::Known(s) = &mut a.value {
+        *s = s.to_ascii_uppercase();
+    }
+    a
+}
+
+fn lower(mut a: Attr<String>) -> Attr<String> {
+    if let Value::Known(s) = &mut a.value {
+        *s = s.to_ascii_lowercase();
+    }
+    a
+}
+
+/// A CloudFormation `AWS::ApiGateway::Method`'s `Integration` block.
+fn cfn_method_integration(r: &RawResource) -> Option<Integration> {
+    let integration = r.get("Integration")?;
+    let field = |key: &'static str| -> Attr<String> {
+        match integration.value.get(key) {
+            None => Attr::absent(integration.key_span, key),
+            Some(e) => {
+                let mut a = string_of(&e.value, key);
+                a.span = e.span();
+                a
+            }
+        }
+    };
+    Some(Integration {
+        meta: meta(r),
+        connection_type: upper(field("ConnectionType")),
+        connection_id: presence(
+            integration.value.get("ConnectionId"),
+            integration.key_span,
+            "ConnectionId",
+        ),
+        integration_type: upper(field("Type")),
+    })
 }
 
 fn target_of(node: &Node, name: &'static str) -> Attr<Target> {

@@ -2,6 +2,7 @@
 
 pub mod aws;
 pub mod build;
+pub mod policy;
 pub mod value;
 
 pub use aws::*;
@@ -18,6 +19,9 @@ pub struct Model {
     pub rest_apis: Vec<RestApi>,
     pub rest_api_policies: Vec<RestApiPolicy>,
     pub deployments: Vec<Deployment>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub vpc_links: Vec<VpcLink>,
+    pub integrations: Vec<Integration>,
 }
 
 /// Which security group an id-valued setting names.
@@ -54,6 +58,39 @@ impl Model {
         self.rest_apis
             .iter()
             .find(|a| names(target, &a.meta.address))
+    }
+
+    pub fn load_balancer(&self, target: &Target) -> Option<&LoadBalancer> {
+        self.load_balancers
+            .iter()
+            .find(|l| names(target, &l.meta.address))
+    }
+
+    /// Every policy of an API: inline, OpenAPI body, and attached policy resources. `None`
+    /// when one of them cannot be known (then no rule may conclude anything from them).
+    pub fn policies_of<'m>(&'m self, api: &'m RestApi) -> Option<Vec<&'m policy::Policy>> {
+        let mut out = Vec::new();
+        for attr in [&api.policy, &api.body_policy] {
+            match &attr.value {
+                Value::Known(p) => out.push(p),
+                Value::Unknown => return None,
+                Value::Absent => {}
+            }
+        }
+        for attached in &self.rest_api_policies {
+            let applies = match attached.rest_api.known() {
+                Some(Target::Resource(r)) => r.target == api.meta.address,
+                Some(Target::Literal(_)) => false,
+                None => return None,
+            };
+            if applies {
+                match &attached.policy.value {
+                    Value::Known(p) => out.push(p),
+                    _ => return None,
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The VPC endpoints the rules about execute-api endpoints look at.

@@ -604,6 +604,16 @@ impl Evaluator<'_, '_> {
                     ]);
                     return Some((Node::new(span, val), 3));
                 }
+                // The model builder turns the document's statements into a policy.
+                if data.kind == "data.aws_iam_policy_document"
+                    && matches!(attr(2)?, "json" | "minified_json")
+                {
+                    let val = Val::Ref(Reference {
+                        target: address,
+                        attribute: Some(attr(2)?.to_string()),
+                    });
+                    return Some((Node::new(span, val), 3));
+                }
                 None
             }
             "count" | "each" | "self" | "module" | "terraform" => None,
