@@ -166,9 +166,14 @@ fn ingress_rule(lang: Lang, entries: &[Entry], span: Span, header: Span) -> Ingr
     let mut cidrs = Vec::new();
     for key in cidr_keys {
         if let Some(e) = get(key) {
+            // Each CIDR points at its whole attribute (`cidr_blocks = [...]`, `CidrIp: ...`).
+            let at_entry = |mut a: Attr<String>| {
+                a.span = e.span();
+                a
+            };
             match &e.value.val {
-                Val::List(items) => cidrs.extend(items.iter().map(|n| string_of(n, key))),
-                _ => cidrs.push(string_of(&e.value, key)),
+                Val::List(items) => cidrs.extend(items.iter().map(|n| at_entry(string_of(n, key)))),
+                _ => cidrs.push(at_entry(string_of(&e.value, key))),
             }
         }
     }

@@ -3,9 +3,18 @@
 pub mod registry;
 
 mod prv001_private_api_missing_policy;
+mod prv002_private_api_policy_unscoped;
 mod prv003_endpoint_private_dns_disabled;
 mod prv004_vpc_dns_disabled;
 mod prv005_endpoint_sg_blocks_https;
+mod prv006_endpoint_sg_open_to_world;
+mod prv007_endpoint_single_az;
+mod prv008_policy_names_wrong_endpoint;
+mod prv009_deployment_without_redeploy_trigger;
+mod prv010_vpc_link_target_not_nlb;
+mod prv011_vpc_link_integration_incomplete;
+mod prv012_endpoint_policy_full_access;
+mod prv013_vpce_condition_on_public_api;
 mod prv014_execute_api_endpoint_not_interface;
 
 use crate::finding::{Finding, Label, Severity};
