@@ -100,6 +100,13 @@ impl Model {
             .filter(|e| e.is_execute_api() == Tri::Yes)
     }
 
+    /// execute-api endpoints known to be Interface endpoints: the ones clients can use, and
+    /// the ones every endpoint rule but PRV014 looks at.
+    pub fn execute_api_interface_endpoints(&self) -> impl Iterator<Item = &VpcEndpoint> {
+        self.execute_api_endpoints()
+            .filter(|e| e.is_interface() == Tri::Yes)
+    }
+
     /// The managed default group of a VPC (`aws_default_security_group`), if any.
     pub fn managed_default_group(&self, vpc: &Vpc) -> Option<&SecurityGroup> {
         self.security_groups.iter().find(|g| {

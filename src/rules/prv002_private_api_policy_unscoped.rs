@@ -31,11 +31,17 @@ impl Rule for PrivateApiPolicyUnscoped {
             let Some(policies) = model.policies_of(api) else {
                 continue;
             };
-            let statements: Vec<&Statement> = policies.iter().flat_map(|p: &&Policy| &p.statements).collect();
+            let statements: Vec<&Statement> = policies
+                .iter()
+                .flat_map(|p: &&Policy| &p.statements)
+                .collect();
             if Tri::any(statements.iter().map(|s| deny_scopes(s))) != Tri::No {
                 continue;
             }
-            let Some(open) = statements.iter().find(|s| allows_anyone_unscoped(s) == Tri::Yes) else {
+            let Some(open) = statements
+                .iter()
+                .find(|s| allows_anyone_unscoped(s) == Tri::Yes)
+            else {
                 continue;
             };
             out.report(

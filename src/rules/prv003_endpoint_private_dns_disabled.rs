@@ -21,9 +21,8 @@ impl Rule for EndpointPrivateDnsDisabled {
     }
 
     fn check(&self, model: &Model, out: &mut Findings) {
-        for ep in model.execute_api_endpoints() {
-            if ep.is_interface() != Tri::Yes
-                || ep.private_dns.with_default(defaults::ENDPOINT_PRIVATE_DNS) != Tri::No
+        for ep in model.execute_api_interface_endpoints() {
+            if ep.private_dns.with_default(defaults::ENDPOINT_PRIVATE_DNS) != Tri::No
                 || listed_by_an_api(model, ep) != Tri::No
             {
                 continue;

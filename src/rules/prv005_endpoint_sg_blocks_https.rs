@@ -20,10 +20,7 @@ impl Rule for EndpointSgBlocksHttps {
     }
 
     fn check(&self, model: &Model, out: &mut Findings) {
-        for ep in model.execute_api_endpoints() {
-            if ep.is_interface() != Tri::Yes {
-                continue;
-            }
+        for ep in model.execute_api_interface_endpoints() {
             let groups: Vec<GroupRef<'_>> = match &ep.security_groups.value {
                 Value::Unknown => continue,
                 Value::Known(ids) if !ids.is_empty() => {

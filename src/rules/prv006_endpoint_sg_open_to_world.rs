@@ -23,15 +23,13 @@ impl Rule for EndpointSgOpenToWorld {
 
     fn check(&self, model: &Model, out: &mut Findings) {
         let mut reported = Vec::new();
-        for ep in model.execute_api_endpoints() {
-            if ep.is_interface() != Tri::Yes {
-                continue;
-            }
+        for ep in model.execute_api_interface_endpoints() {
             let Value::Known(ids) = &ep.security_groups.value else {
                 continue;
             };
             for id in ids {
-                let Some(GroupRef::Declared(group)) = id.known().map(|t| model.security_group(t)) else {
+                let Some(GroupRef::Declared(group)) = id.known().map(|t| model.security_group(t))
+                else {
                     continue;
                 };
                 // Inline rules, then standalone rules attached to this group.
@@ -52,7 +50,8 @@ impl Rule for EndpointSgOpenToWorld {
                         continue;
                     }
                     for cidr in &rule.cidrs {
-                        let Some(block) = cidr.known().filter(|c| WORLD.contains(&c.as_str())) else {
+                        let Some(block) = cidr.known().filter(|c| WORLD.contains(&c.as_str()))
+                        else {
                             continue;
                         };
                         if reported.contains(&cidr.span) {

@@ -1,7 +1,7 @@
 //! PRV007 endpoint-single-az
 use super::{Findings, Rule, RuleMeta};
 use crate::finding::Severity;
-use crate::model::{Model, Tri, Value};
+use crate::model::{Model, Value};
 
 pub struct EndpointSingleAz;
 
@@ -20,10 +20,7 @@ impl Rule for EndpointSingleAz {
     }
 
     fn check(&self, model: &Model, out: &mut Findings) {
-        for ep in model.execute_api_endpoints() {
-            if ep.is_interface() != Tri::Yes {
-                continue;
-            }
+        for ep in model.execute_api_interface_endpoints() {
             let Value::Known(subnets) = &ep.subnets.value else {
                 continue;
             };

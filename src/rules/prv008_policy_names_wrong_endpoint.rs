@@ -42,7 +42,9 @@ impl Rule for PolicyNamesWrongEndpoint {
                     model
                         .rest_api_policies
                         .iter()
-                        .filter(|p| p.rest_api.known().and_then(Target::address) == Some(&api.meta.address))
+                        .filter(|p| {
+                            p.rest_api.known().and_then(Target::address) == Some(&api.meta.address)
+                        })
                         .filter_map(|p| p.policy.known()),
                 );
             for policy in policies {
@@ -60,9 +62,14 @@ impl Rule for PolicyNamesWrongEndpoint {
                                 },
                                 _ => None,
                             };
-                            let ep = reference.and_then(|r| model.vpc_endpoint(&Target::Resource(r.clone())));
+                            let ep = reference
+                                .and_then(|r| model.vpc_endpoint(&Target::Resource(r.clone())));
                             if let Some(ep) = ep {
-                                named.push((value.span, ep, "is named in the policy's aws:SourceVpce"));
+                                named.push((
+                                    value.span,
+                                    ep,
+                                    "is named in the policy's aws:SourceVpce",
+                                ));
                             }
                         }
                     }

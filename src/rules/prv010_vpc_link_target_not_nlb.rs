@@ -32,7 +32,10 @@ impl Rule for VpcLinkTargetNotNlb {
                 let kind = match &lb.lb_type.value {
                     Value::Known(t) if t == "network" => continue,
                     Value::Known(t) => format!("an {t} load balancer"),
-                    Value::Absent => format!("an {} load balancer (the default type)", defaults::LOAD_BALANCER_TYPE),
+                    Value::Absent => format!(
+                        "an {} load balancer (the default type)",
+                        defaults::LOAD_BALANCER_TYPE
+                    ),
                     Value::Unknown => continue,
                 };
                 out.report(

@@ -2,7 +2,7 @@
 use super::{Findings, Rule, RuleMeta};
 use crate::finding::Severity;
 use crate::model::policy::{Effect, Principal, Statement};
-use crate::model::{Model, Tri, Value};
+use crate::model::{Model, Value};
 
 pub struct EndpointPolicyFullAccess;
 
@@ -21,10 +21,7 @@ impl Rule for EndpointPolicyFullAccess {
     }
 
     fn check(&self, model: &Model, out: &mut Findings) {
-        for ep in model.execute_api_endpoints() {
-            if ep.is_interface() != Tri::Yes {
-                continue;
-            }
+        for ep in model.execute_api_interface_endpoints() {
             match &ep.policy.value {
                 Value::Absent => {
                     out.report(
@@ -64,7 +61,8 @@ impl Rule for EndpointPolicyFullAccess {
 }
 
 fn allows_everything(s: &Statement) -> bool {
-    let all_actions = matches!(&s.actions, Value::Known(a) if a.iter().any(|a| a == "*" || a == "execute-api:*"));
+    let all_actions =
+        matches!(&s.actions, Value::Known(a) if a.iter().any(|a| a == "*" || a == "execute-api:*"));
     let all_resources = matches!(&s.resources, Value::Known(r) if r.iter().any(|r| r == "*"));
     let unconditioned = matches!(&s.conditions, Value::Known(c) if c.is_empty());
     s.effect == Value::Known(Effect::Allow)
