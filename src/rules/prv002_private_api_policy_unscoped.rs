@@ -54,6 +54,7 @@ impl Rule for PrivateApiPolicyUnscoped {
                 ),
             )
             .primary_label("allows anyone, from any VPC endpoint")
+            .label(api.meta.header, format!("{} is a private API", api.meta.address))
             .help("add a condition such as StringEquals aws:SourceVpce = your endpoint's id to this Allow, or a Deny with StringNotEquals aws:SourceVpce");
         }
     }
