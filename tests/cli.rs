@@ -381,3 +381,71 @@ fn var_flag_overrides_tfvars() {
     );
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn select_all_turns_on_rules_that_are_off_by_default() {
+    let rules_of = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("examples");
+        let (_, out, _) = run(Path::new(ROOT), &all);
+        json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{}",
+                    f["rule"].as_str().unwrap(),
+                    f["file"].as_str().unwrap(),
+                    f["line"]
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let default = rules_of(&[]);
+    assert!(
+        !default.iter().any(|f| f.starts_with("PRV012")),
+        "{default:?}"
+    );
+    let all = rules_of(&["--select", "ALL"]);
+    assert_eq!(
+        all,
+        [
+            "PRV012 examples/cloudformation/private-api.yaml:51",
+            "PRV001 examples/cloudformation/private-api.yaml:64",
+            "PRV012 examples/terraform/endpoint.tf:19",
+            "PRV005 examples/terraform/endpoint.tf:25",
+            "PRV004 examples/terraform/network.tf:11",
+        ]
+    );
+    // An off-by-default rule can be selected by its id, and ALL can be narrowed by --ignore.
+    assert_eq!(rules_of(&["--select", "PRV012"]).len(), 2);
+    assert_eq!(
+        rules_of(&["--select", "ALL", "--ignore", "PRV012"]),
+        default
+    );
+}
+
+#[test]
+fn rules_json_lists_the_whole_catalogue_with_defaults() {
+    let (code, out, _) = run(Path::new(ROOT), &["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules = json(&out);
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (1..=14).map(|n| format!("PRV{n:03}")).collect();
+    assert_eq!(ids, expected);
+    let prv012 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "PRV012")
+        .unwrap();
+    assert_eq!(prv012["default_on"], false);
+    assert_eq!(prv012["severity"], "info");
+}
