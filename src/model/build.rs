@@ -487,9 +487,27 @@ fn has_function_events(api: &str, all: &[RawResource]) -> bool {
 }
 
 /// `aws_vpc_endpoint_security_group_association` / `_subnet_association` add groups and
-/// subnets from outside the endpoint: its own list is then not the whole story.
+/// subnets from outside the endpoint: its own list is then not the whole story. An
+/// `aws_vpc_endpoint_policy` sets the endpoint's policy from outside.
 fn apply_endpoint_associations(model: &mut Model, resources: &[RawResource]) {
     for r in resources {
+        if r.kind == "aws_vpc_endpoint_policy" {
+            let endpoint = target(r, "vpc_endpoint_id");
+            let policy = policy_attr(r, "policy", resources);
+            for ep in &mut model.vpc_endpoints {
+                match endpoint
+                    .known()
+                    .map(|t| t.address() == Some(ep.meta.address.as_str()))
+                {
+                    Some(true) => ep.policy = policy.clone(),
+                    Some(false) => {}
+                    // It may be this endpoint's: its policy is no longer known to be absent.
+                    None if ep.policy.is_absent() => ep.policy.value = Value::Unknown,
+                    None => {}
+                }
+            }
+            continue;
+        }
         let list = match r.kind.as_str() {
             "aws_vpc_endpoint_security_group_association" => Assoc::Groups,
             "aws_vpc_endpoint_subnet_association" => Assoc::Subnets,
@@ -591,6 +609,9 @@ fn policy_attr(r: &RawResource, key: &'static str, all: &[RawResource]) -> Attr<
             .iter()
             .find(|d| d.address == reference.target && d.kind == "data.aws_iam_policy_document")
             .map_or(Value::Unknown, policy::from_policy_document),
+        // A policy written as JSON text has no spans inside: its statements point at the
+        // whole attribute.
+        Val::Str(_) => policy::from_node(&Node::new(e.span(), e.value.val.clone())),
         _ => policy::from_node(&e.value),
     };
     Attr {
