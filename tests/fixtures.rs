@@ -104,6 +104,7 @@ fixture_tests! {
     prv001_good_tf: "fixtures/PRV001/good.tf" => [];
     prv001_good_yaml: "fixtures/PRV001/good.yaml" => [];
     prv001_good_json: "fixtures/PRV001/good.json" => [];
+    prv001_good_sam_policy_yaml: "fixtures/PRV001/good_sam_policy.yaml" => [];
     prv001_unknown_tf: "fixtures/PRV001/unknown.tf" => [];
     prv001_unknown_yaml: "fixtures/PRV001/unknown.yaml" => [];
 
