@@ -737,3 +737,70 @@ fn upper_list(e: &Entry, name: &'static str) -> Attr<Vec<String>> {
         name,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn json_text_nested_past_the_cap_becomes_unknown() {
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_JSON_DEPTH + 10),
+            "]".repeat(MAX_JSON_DEPTH + 10)
+        );
+        // serde_json has its own recursion limit (128): build the value by hand instead.
+        let mut json = serde_json::Value::from(1);
+        for _ in 0..MAX_JSON_DEPTH + 10 {
+            json = serde_json::Value::Array(vec![json]);
+        }
+        let span = Span::new(FileId(0), 0, deep.len());
+        let mut node = json_to_node(&json, span, 0);
+        let mut depth = 0;
+        while let Val::List(items) = node.val {
+            node = items.into_iter().next().expect("one element per level");
+            depth += 1;
+        }
+        assert_eq!(node.val, Val::Unknown);
+        assert_eq!(depth, MAX_JSON_DEPTH + 1);
+    }
+
+    #[test]
+    fn execute_api_service_names_with_unknown_regions() {
+        let span = Span::default();
+        let template = |parts: Vec<TemplatePart>| Node::new(span, Val::Template(parts));
+        let lit = |s: &str| TemplatePart::Lit(s.to_string());
+        assert_eq!(
+            endpoint_service(&template(vec![
+                lit("com.amazonaws."),
+                TemplatePart::Unknown,
+                lit(".execute-api")
+            ])),
+            Value::Known(EndpointService::ExecuteApi)
+        );
+        assert_eq!(
+            endpoint_service(&template(vec![
+                lit("com.amazonaws.us-east-1."),
+                TemplatePart::Unknown
+            ])),
+            Value::Unknown
+        );
+        assert_eq!(
+            endpoint_service(&Node::new(
+                span,
+                Val::Str("com.amazonaws.eu-west-1.dynamodb".into())
+            )),
+            Value::Known(EndpointService::Other(
+                "com.amazonaws.eu-west-1.dynamodb".into()
+            ))
+        );
+        assert_eq!(
+            endpoint_service(&Node::new(
+                span,
+                Val::Str("cn.com.amazonaws.cn-north-1.execute-api".into())
+            )),
+            Value::Known(EndpointService::ExecuteApi)
+        );
+    }
+}
