@@ -87,8 +87,7 @@ pub const CONFIG_FILE_NAMES: &[&str] = &["privlint.toml", ".privlint.toml"];
 /// directory holding `.git`). The path is `start` joined with `..` steps, so that a relative
 /// `start` gives a relative path (the one shown in messages).
 pub fn find_config_file(start: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    for (depth, dir) in absolute.ancestors().enumerate() {
+    for (depth, dir) in absolute(start).ancestors().enumerate() {
         for name in CONFIG_FILE_NAMES {
             if dir.join(name).is_file() {
                 let mut found = start.to_path_buf();
@@ -353,15 +352,16 @@ impl ExcludeSet {
         let globs = builder
             .build()
             .map_err(|e| format!("bad exclude globs: {e}"))?;
-        let base = base.map(|b| std::path::absolute(b).unwrap_or_else(|_| b.to_path_buf()));
-        Ok(Some(ExcludeSet { globs, base }))
+        Ok(Some(ExcludeSet {
+            globs,
+            base: base.map(absolute),
+        }))
     }
 
     pub fn is_excluded(&self, path: &Path) -> bool {
         let mut candidates = vec![display_path(path)];
         if let Some(base) = &self.base
-            && let Ok(absolute) = std::path::absolute(path)
-            && let Ok(relative) = absolute.strip_prefix(base)
+            && let Ok(relative) = absolute(path).strip_prefix(base)
         {
             candidates.push(display_path(relative));
         }
@@ -378,6 +378,24 @@ impl ExcludeSet {
             }
         })
     }
+}
+
+/// An absolute path with `.` and `..` folded away lexically (`std::path::absolute` keeps `..`),
+/// so that `./../legacy/a.tf` and `/repo/legacy/a.tf` compare equal.
+fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in full.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

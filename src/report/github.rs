@@ -30,7 +30,7 @@ pub fn render(outcome: &Outcome) -> String {
                 properties.push(("endLine", end.line.to_string()));
             }
         }
-        properties.push(("title", format!("{} {}", f.rule, f.name)));
+        properties.push(("title", super::title(f)));
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");

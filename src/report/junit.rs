@@ -72,16 +72,16 @@ pub fn render(outcome: &Outcome) -> String {
             suite.cases.len(),
             suite.errors.len()
         );
-        for ((rule, resource), findings) in &suite.cases {
+        for ((_, resource), findings) in &suite.cases {
             let Some(first) = findings.first() else {
                 continue;
             };
             let at = super::locate(outcome, first.span);
             let line = at.as_ref().map(|(_, start, _)| start.line).unwrap_or(1);
             let name = if resource.is_empty() {
-                format!("{rule} {}", first.name)
+                super::title(first)
             } else {
-                format!("{rule} {} {resource}", first.name)
+                format!("{} {resource}", super::title(first))
             };
             let _ = writeln!(
                 out,

@@ -21,6 +21,15 @@ pub(crate) fn locate(outcome: &Outcome, span: Span) -> Option<(String, Position,
     })
 }
 
+/// `PRV004 vpc-dns-disabled`; a pseudo-rule whose id is its name (`unused-ignore`) once.
+pub(crate) fn title(finding: &crate::finding::Finding) -> String {
+    if finding.rule == finding.name {
+        finding.rule.to_string()
+    } else {
+        format!("{} {}", finding.rule, finding.name)
+    }
+}
+
 /// `warning: FILE:LINE:COL: message` for each suppression warning, one per line. The human
 /// report prints these after the findings; the machine formats leave them to stderr.
 pub fn warning_lines(outcome: &Outcome) -> String {
