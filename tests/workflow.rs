@@ -89,7 +89,10 @@ fn ecma_to_rust_regex(mut schema: serde_json::Value) -> serde_json::Value {
     }
     let mut replaced = 0;
     walk(&mut schema, &mut replaced);
-    assert!(replaced > 0, "the schema changed: revisit ecma_to_rust_regex");
+    assert!(
+        replaced > 0,
+        "the schema changed: revisit ecma_to_rust_regex"
+    );
     schema
 }
 
@@ -97,8 +100,8 @@ fn assert_schema_valid(sarif: &serde_json::Value) {
     let Some(schema) = sarif_schema() else {
         return;
     };
-    let validator = jsonschema::validator_for(&ecma_to_rust_regex(schema))
-        .expect("the SARIF schema compiles");
+    let validator =
+        jsonschema::validator_for(&ecma_to_rust_regex(schema)).expect("the SARIF schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -185,7 +188,10 @@ fn junit_on_projects_parses_back() {
         Some(failures.to_string().as_str())
     );
     // One suite per file, named by its path.
-    let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    let names: Vec<_> = suites
+        .iter()
+        .map(|s| s.attribute("name").unwrap())
+        .collect();
     assert!(names.contains(&"fixtures/projects/suppressions/cfn/unsuppressed.yaml"));
     let broken = suites
         .iter()
@@ -330,7 +336,10 @@ fn config_is_found_upward_and_flags_win() {
     assert_eq!(found(&json(&out)), ["PRV004 main.tf:6:3"]);
     // An explicit --config wins over the one found.
     write(repo.path(), "other.toml", "fail-on = \"never\"\n");
-    let (code, out, _) = run(&sub, &["check", "--format", "json", "--config", "../../other.toml"]);
+    let (code, out, _) = run(
+        &sub,
+        &["check", "--format", "json", "--config", "../../other.toml"],
+    );
     assert_eq!((code, found(&json(&out)).len()), (0, 1));
     // fail-on from the file, and the flag over it.
     write(repo.path(), "privlint.toml", "fail-on = \"never\"\n");
@@ -344,15 +353,26 @@ fn config_above_the_repository_root_is_not_read() {
     write(outer.path(), "privlint.toml", "ignore = [\"PRV004\"]\n");
     let repo = outer.path().join("repo");
     std::fs::create_dir_all(repo.join(".git")).unwrap();
-    std::fs::copy(crate_root().join("fixtures/PRV004/bad.tf"), repo.join("main.tf")).unwrap();
+    std::fs::copy(
+        crate_root().join("fixtures/PRV004/bad.tf"),
+        repo.join("main.tf"),
+    )
+    .unwrap();
     let (code, out, _) = run(&repo, &["check", "--format", "json"]);
-    assert_eq!((code, found(&json(&out))), (1, vec!["PRV004 main.tf:6:3".to_string()]));
+    assert_eq!(
+        (code, found(&json(&out))),
+        (1, vec!["PRV004 main.tf:6:3".to_string()])
+    );
 }
 
 #[test]
 fn config_severity_overrides() {
     let repo = repo_with(&[("main.tf", "fixtures/PRV004/bad.tf")]);
-    write(repo.path(), ".privlint.toml", "[severity]\nPRV004 = \"info\"\n");
+    write(
+        repo.path(),
+        ".privlint.toml",
+        "[severity]\nPRV004 = \"info\"\n",
+    );
     let (code, out, _) = run(repo.path(), &["check", "--format", "json"]);
     let report = json(&out);
     assert_eq!(report["findings"][0]["severity"], "info");
@@ -391,18 +411,35 @@ fn config_exclude_globs() {
 #[test]
 fn config_var_files() {
     let mut files = Vec::new();
-    for name in ["api.tf", "endpoint.tf", "network.tf", "rules.tf", "variables.tf"] {
+    for name in [
+        "api.tf",
+        "endpoint.tf",
+        "network.tf",
+        "rules.tf",
+        "variables.tf",
+    ] {
         files.push((
             format!("tf/{name}"),
             format!("fixtures/projects/tf_multi_file/{name}"),
         ));
     }
-    let files: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let repo = repo_with(&files);
     // The variable's default (true): clean.
     assert_eq!(run(repo.path(), &["check", "tf"]).0, 0);
-    write(repo.path(), "env/prod.tfvars", "enable_dns_hostnames = false\n");
-    write(repo.path(), "privlint.toml", "var-files = [\"env/prod.tfvars\"]\n");
+    write(
+        repo.path(),
+        "env/prod.tfvars",
+        "enable_dns_hostnames = false\n",
+    );
+    write(
+        repo.path(),
+        "privlint.toml",
+        "var-files = [\"env/prod.tfvars\"]\n",
+    );
     let (code, out, err) = run(repo.path(), &["check", "tf", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
     assert_eq!(found(&json(&out)), ["PRV004 tf/network.tf:6:3"]);
@@ -426,7 +463,11 @@ fn config_errors_are_located() {
         "error: privlint.toml:2:1: unknown key `colour` (known: select, ignore, fail-on, \
          exclude, var-files, severity)\n"
     );
-    write(repo.path(), "privlint.toml", "select = [\"PRV001\", \"PRV999\"]\n");
+    write(
+        repo.path(),
+        "privlint.toml",
+        "select = [\"PRV001\", \"PRV999\"]\n",
+    );
     let (code, _, err) = run(repo.path(), &["check"]);
     assert_eq!(code, 2);
     assert_eq!(
@@ -441,7 +482,14 @@ fn config_errors_are_located() {
 // --- Suppressions --------------------------------------------------------------------------
 
 fn check_json(path: &str, extra: &[&str]) -> (i32, Vec<String>, String) {
-    let mut args = vec!["check", path, "--format", "json", "--select", SNAPSHOT_RULES];
+    let mut args = vec![
+        "check",
+        path,
+        "--format",
+        "json",
+        "--select",
+        SNAPSHOT_RULES,
+    ];
     args.extend_from_slice(extra);
     let (code, out, err) = run(&crate_root(), &args);
     (code, found(&json(&out)), err)
@@ -513,7 +561,10 @@ fn unused_ignores_are_reported_on_request() {
     let path = "fixtures/projects/suppressions/tf_unused";
     assert_eq!(check_json(path, &[]).0, 0);
     let (code, found, _) = check_json(path, &["--report-unused-ignores"]);
-    assert_eq!(code, 1, "unused-ignore is a warning: the default fail-on fails");
+    assert_eq!(
+        code, 1,
+        "unused-ignore is a warning: the default fail-on fails"
+    );
     assert_eq!(found, [format!("unused-ignore {path}/main.tf:3:1")]);
     // A used one is not reported.
     let (_, found, _) = check_json(
@@ -566,9 +617,10 @@ fn action_script_on_examples() {
     for line in &annotations {
         assert_annotation_syntax(line);
     }
-    assert!(annotations[0].starts_with(
-        "::error file=examples/cloudformation/private-api.yaml,line=64,col=3,"
-    ));
+    assert!(
+        annotations[0]
+            .starts_with("::error file=examples/cloudformation/private-api.yaml,line=64,col=3,")
+    );
     let report = json(&std::fs::read_to_string(&sarif).unwrap());
     assert_eq!(report["runs"][0]["results"].as_array().unwrap().len(), 3);
     assert_schema_valid(&report);
