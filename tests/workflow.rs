@@ -141,6 +141,13 @@ fn sarif_on_projects_is_schema_valid_and_stable() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
+    let unused = rules.iter().find(|r| r["id"] == "unused-ignore").unwrap();
+    assert_eq!(unused["defaultConfiguration"]["level"], "warning");
+    assert_eq!(
+        rules.len(),
+        privlint::rules::registry::RULES.len() + 1,
+        "the registry, then the pseudo-rule"
+    );
     // The version, the rule catalogue (tested in the unit tests) and the indexes into it
     // change as privlint grows; the snapshot is about the results.
     let driver = &mut run["tool"]["driver"];

@@ -161,23 +161,18 @@ fn level(severity: Severity) -> &'static str {
 
 fn log(outcome: &Outcome) -> Log<'_> {
     let mut rules: Vec<RuleDescriptor> = RULES.iter().map(|r| descriptor(r.meta())).collect();
-    if outcome.findings.iter().any(|f| f.rule == UNUSED_IGNORE) {
-        rules.push(unused_ignore_descriptor());
+    let mut results = Vec::with_capacity(outcome.findings.len());
+    for f in &outcome.findings {
+        // Pseudo-rules (`unused-ignore`) are described once they fired.
+        let rule_index = match rules.iter().position(|r| r.id == f.rule) {
+            Some(index) => index,
+            None => {
+                rules.push(pseudo_rule_descriptor(f));
+                rules.len() - 1
+            }
+        };
+        results.push(result(outcome, f, rule_index));
     }
-    let results = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let rule_index = rules
-                .iter()
-                .position(|r| r.id == f.rule)
-                .unwrap_or_else(|| {
-                    // Unreachable with the registry as the one source of rules; kept total.
-                    rules.len().saturating_sub(1)
-                });
-            result(outcome, f, rule_index)
-        })
-        .collect();
     let mut notifications: Vec<Notification> = outcome
         .errors
         .iter()
@@ -259,22 +254,31 @@ fn descriptor(meta: &crate::rules::RuleMeta) -> RuleDescriptor {
     }
 }
 
-fn unused_ignore_descriptor() -> RuleDescriptor {
-    let text = "A `privlint:ignore` comment or a `Metadata.privlint.ignore` entry names a rule \
-                that reported nothing there. Reported with `--report-unused-ignores`.";
+/// A rule outside the registry: `unused-ignore`, or (defensively) any other id a finding has.
+fn pseudo_rule_descriptor(f: &Finding) -> RuleDescriptor {
+    let (short, text, help_uri) = if f.rule == UNUSED_IGNORE {
+        (
+            "Suppression that suppresses nothing",
+            "A `privlint:ignore` comment or a `Metadata.privlint.ignore` entry names a rule \
+             that reported nothing there. Reported with `--report-unused-ignores`.",
+            format!("{INFORMATION_URI}#suppressions"),
+        )
+    } else {
+        (f.name, f.name, INFORMATION_URI.to_string())
+    };
     RuleDescriptor {
-        id: UNUSED_IGNORE.to_string(),
-        name: UNUSED_IGNORE.to_string(),
-        short_description: Text {
-            text: "Suppression that suppresses nothing".into(),
-        },
+        id: f.rule.to_string(),
+        name: f.name.to_string(),
+        short_description: Text { text: short.into() },
         full_description: Text { text: text.into() },
         help: Markdown {
             text: text.into(),
             markdown: text.into(),
         },
-        help_uri: Some(format!("{INFORMATION_URI}#suppressions")),
-        default_configuration: Configuration { level: "warning" },
+        help_uri: Some(help_uri),
+        default_configuration: Configuration {
+            level: level(f.severity),
+        },
     }
 }
 
