@@ -13,6 +13,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,8 @@ pub struct Outcome {
     pub files: Vec<SourceFile>,
     pub findings: Vec<Finding>,
     pub errors: Vec<LoadError>,
+    /// Suppressions that work but need attention (no reason, unknown rule id).
+    pub warnings: Vec<suppress::Warning>,
     /// Files discovered and looked at.
     pub files_scanned: usize,
     pub elapsed: Duration,
@@ -105,21 +108,22 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
     let started = Instant::now();
     let rules = enabled_rules(config)?;
     let Discovery {
-        units,
+        mut units,
         var_files,
         errors: discovery_errors,
-        files_found,
+        mut files_found,
     } = load::discover::discover(
         &config.paths,
         &config.var_files,
         config.respect_ignore_files,
     )?;
+    files_found = files_found.saturating_sub(exclude_files(config, &mut units)?);
     let inputs = resolve::terraform::TfInputs {
         var_files,
         vars: config.vars.clone(),
     };
 
-    let per_unit: Vec<(load::UnitOutput, Vec<Finding>)> = units
+    let per_unit: Vec<(load::UnitOutput, Vec<Finding>, Vec<suppress::Seen>)> = units
         .par_iter()
         .map(|unit| {
             let output = load_unit(unit, &inputs);
@@ -128,7 +132,12 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
             for rule in &rules {
                 rule.check(&model, &mut findings);
             }
-            (output, findings.items)
+            let (findings, seen) = if config.inline_ignores {
+                suppress::apply(&output.files, &output.resources, findings.items)
+            } else {
+                (findings.items, Vec::new())
+            };
+            (output, findings, seen)
         })
         .collect();
 
@@ -137,10 +146,25 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
         files_scanned: files_found,
         ..Outcome::default()
     };
-    for (output, findings) in per_unit {
+    let mut seen = Vec::new();
+    for (output, findings, unit_seen) in per_unit {
         outcome.files.extend(output.files);
         outcome.errors.extend(output.errors);
         outcome.findings.extend(findings);
+        seen.extend(unit_seen);
+    }
+    let enabled: Vec<&str> = rules.iter().map(|r| r.meta().id).collect();
+    let (warnings, unused) = suppress::finish(seen, &enabled, config.report_unused_ignores);
+    outcome.warnings = warnings;
+    outcome.findings.extend(unused);
+    for finding in &mut outcome.findings {
+        if let Some((_, severity)) = config
+            .severity
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(finding.rule))
+        {
+            finding.severity = *severity;
+        }
     }
     outcome.files.sort_by_key(|f| f.id);
     outcome.files.dedup_by_key(|f| f.id);
@@ -170,6 +194,33 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
     outcome.errors.dedup();
     outcome.elapsed = started.elapsed();
     Ok(outcome)
+}
+
+/// Drop the files that `exclude` globs match (files named on the command line stay), and units
+/// left empty. Returns how many files were dropped. Applied here rather than in discovery, so
+/// that discovery stays a plain walk.
+fn exclude_files(config: &Config, units: &mut Vec<Unit>) -> Result<usize, UsageError> {
+    let Some(excluded) = config::ExcludeSet::new(&config.exclude, config.exclude_base.as_deref())
+        .map_err(UsageError)?
+    else {
+        return Ok(0);
+    };
+    let drop = |file: &load::FoundFile| !file.explicit && excluded.is_excluded(&file.path);
+    let mut dropped = 0;
+    units.retain_mut(|unit| match unit {
+        Unit::TerraformModule { files, .. } => {
+            let before = files.len();
+            files.retain(|f| !drop(f));
+            dropped += before - files.len();
+            !files.is_empty()
+        }
+        Unit::Document(file) => {
+            let keep = !drop(file);
+            dropped += usize::from(!keep);
+            keep
+        }
+    });
+    Ok(dropped)
 }
 
 fn load_unit(unit: &Unit, inputs: &resolve::terraform::TfInputs) -> load::UnitOutput {

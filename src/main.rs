@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use privlint::config::{Config, FailOn};
+use privlint::config::{Config, FailOn, FlagsGiven};
 use privlint::finding::Severity;
 use privlint::report::human::HumanOptions;
 use privlint::rules::registry::RULES;
@@ -58,19 +58,26 @@ struct CheckArgs {
     select: Option<Vec<String>>,
     /// Comma list of rule ids not to run.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Warning)]
-    fail_on: FailOnArg,
+    ignore: Option<Vec<String>>,
+    /// Lowest severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
     /// A Terraform variable file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
     /// A Terraform variable value (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
-    /// Configuration file.
+    /// Configuration file (default: privlint.toml or .privlint.toml in the current directory
+    /// or a parent, up to the repository root).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Ignore every suppression: `privlint:ignore` comments and CloudFormation Metadata.
+    #[arg(long)]
+    no_inline_ignores: bool,
+    /// Report suppressions that suppress nothing (as `unused-ignore` warnings).
+    #[arg(long)]
+    report_unused_ignores: bool,
     /// Do not honour .gitignore / .ignore files.
     #[arg(long)]
     no_ignore: bool,
@@ -83,6 +90,9 @@ struct CheckArgs {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -155,21 +165,34 @@ fn ids(list: Vec<String>) -> Vec<String> {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    if let Some(path) = &args.config {
-        return usage_error(&format!(
-            "{}: configuration files are not supported yet",
-            path.display()
-        ));
-    }
-    let config = Config {
+    let flags = FlagsGiven {
+        select: args.select.is_some(),
+        ignore: args.ignore.is_some(),
+        fail_on: args.fail_on.is_some(),
+        var_files: !args.var_files.is_empty(),
+    };
+    let mut config = Config {
         paths: args.paths,
         select: args.select.map(ids),
-        ignore: ids(args.ignore),
-        fail_on: args.fail_on.into(),
+        ignore: args.ignore.map(ids).unwrap_or_default(),
+        fail_on: args.fail_on.unwrap_or(FailOnArg::Warning).into(),
         var_files: args.var_files,
         vars: args.vars,
         respect_ignore_files: !args.no_ignore,
+        inline_ignores: !args.no_inline_ignores,
+        report_unused_ignores: args.report_unused_ignores,
+        ..Config::default()
     };
+    let config_file = match args.config {
+        Some(path) => Some(path),
+        None => privlint::config::find_config_file(std::path::Path::new(".")),
+    };
+    if let Some(path) = config_file {
+        match privlint::config::load_file(&path) {
+            Ok(file) => file.apply_to(&mut config, &flags),
+            Err(e) => return usage_error(&e.to_string()),
+        }
+    }
     // Open the output first: an unwritable path should fail before the work, not after.
     let mut output_file = match &args.output {
         Some(path) => match std::fs::File::create(path) {
@@ -192,7 +215,14 @@ fn check(args: CheckArgs) -> ExitCode {
             },
         ),
         Format::Json => privlint::report::json::render(&outcome),
+        Format::Sarif => privlint::report::sarif::render(&outcome),
+        Format::Github => privlint::report::github::render(&outcome),
+        Format::Junit => privlint::report::junit::render(&outcome),
     };
+    if !matches!(args.format, Format::Human) {
+        // Machine formats keep their document clean; suppression warnings go to stderr.
+        let _ = std::io::stderr().write_all(privlint::report::warning_lines(&outcome).as_bytes());
+    }
     match (&mut output_file, &args.output) {
         (Some(file), Some(path)) => match file.write_all(report.as_bytes()) {
             Ok(()) => ExitCode::from(code),

@@ -54,6 +54,7 @@ pub fn render(outcome: &Outcome, options: HumanOptions) -> String {
         };
         let _ = writeln!(out, "{tag}: {location}: {}", error.message);
     }
+    out.push_str(&super::warning_lines(outcome));
     if !options.quiet {
         if !out.is_empty() {
             out.push('\n');

@@ -1,7 +1,50 @@
 //! Reporters: render an `Outcome`. They never re-parse anything.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
+
+use crate::Outcome;
+use crate::source::{Position, Span};
+
+/// A span as the reports show it: file path (forward slashes), start and end positions.
+/// `None` when the span's file is not in the outcome (a broken invariant, not user input).
+pub(crate) fn locate(outcome: &Outcome, span: Span) -> Option<(String, Position, Position)> {
+    outcome.file(span.file).map(|file| {
+        (
+            file.display_path(),
+            file.position(span.start),
+            file.position(span.end),
+        )
+    })
+}
+
+/// `PRV004 vpc-dns-disabled`; a pseudo-rule whose id is its name (`unused-ignore`) once.
+pub(crate) fn title(finding: &crate::finding::Finding) -> String {
+    if finding.rule == finding.name {
+        finding.rule.to_string()
+    } else {
+        format!("{} {}", finding.rule, finding.name)
+    }
+}
+
+/// `warning: FILE:LINE:COL: message` for each suppression warning, one per line. The human
+/// report prints these after the findings; the machine formats leave them to stderr.
+pub fn warning_lines(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for warning in &outcome.warnings {
+        match locate(outcome, warning.span) {
+            Some((file, start, _)) => out.push_str(&format!(
+                "warning: {file}:{}:{}: {}\n",
+                start.line, start.column, warning.message
+            )),
+            None => out.push_str(&format!("warning: {}\n", warning.message)),
+        }
+    }
+    out
+}
 
 /// A hand-built outcome shared by the reporters' tests.
 #[cfg(test)]
@@ -85,6 +128,7 @@ pub(crate) mod test_support {
                 LoadError::new("infra/broken.tf", "unexpected `}`").at(7, 1),
                 LoadError::new("./missing", "no such file or directory"),
             ],
+            warnings: vec![],
             files_scanned: 12,
             elapsed: Duration::from_millis(40),
         }
