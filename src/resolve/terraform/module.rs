@@ -27,6 +27,8 @@ pub(super) enum Role {
 
 pub(super) struct ParsedFile {
     pub(super) id: FileId,
+    /// The file's module directory, lexically normalised (see `discover::normalize`).
+    pub(super) dir: PathBuf,
     pub(super) role: Role,
     /// File name (no directory), for the lexical order of `*.auto.tfvars`.
     pub(super) name: String,
@@ -57,6 +59,15 @@ pub(super) struct VarDecl<'a> {
 pub(super) enum VarValue<'a> {
     Expr(FileId, &'a Expression),
     CommandLine(&'a str),
+    /// A module input, already evaluated in the calling module.
+    Given(crate::resolve::Node),
+}
+
+/// A `module "NAME" { source = ... }` block.
+pub(super) struct ModuleCall<'a> {
+    pub(super) file: FileId,
+    pub(super) name: String,
+    pub(super) block: &'a Block,
 }
 
 pub(super) struct ResourceDecl<'a> {
@@ -75,12 +86,17 @@ pub(super) struct Module<'a> {
     pub(super) locals: BTreeMap<String, (FileId, &'a Expression)>,
     pub(super) resources: Vec<ResourceDecl<'a>>,
     pub(super) by_address: BTreeMap<String, usize>,
+    pub(super) calls: Vec<ModuleCall<'a>>,
+    pub(super) outputs: BTreeMap<String, (FileId, &'a Expression)>,
 }
 
 impl<'a> Module<'a> {
+    /// `files` are the module's own files plus, for a root module, its variable files.
+    /// Values come lowest first: environment (`TF_VAR_*`), tfvars files, `--var`.
     pub(super) fn new(
-        files: &'a [ParsedFile],
+        files: &[&'a ParsedFile],
         dir: &Path,
+        env_vars: &'a [(String, String)],
         cli_vars: &'a [(String, String)],
     ) -> Self {
         let mut m = Module {
@@ -95,13 +111,22 @@ impl<'a> Module<'a> {
             locals: BTreeMap::new(),
             resources: Vec::new(),
             by_address: BTreeMap::new(),
+            calls: Vec::new(),
+            outputs: BTreeMap::new(),
         };
-        for file in files.iter().filter(|f| f.role == Role::Config) {
+        for file in files.iter().copied().filter(|f| f.role == Role::Config) {
             m.collect_config(file);
         }
+        for (name, value) in env_vars {
+            m.values
+                .insert(name.clone(), VarValue::CommandLine(value.as_str()));
+        }
         // Terraform's precedence, lowest first: later assignments win.
-        let mut tfvars: Vec<&ParsedFile> =
-            files.iter().filter(|f| f.role != Role::Config).collect();
+        let mut tfvars: Vec<&'a ParsedFile> = files
+            .iter()
+            .copied()
+            .filter(|f| f.role != Role::Config)
+            .collect();
         tfvars.sort_by(|a, b| {
             let rank = |f: &ParsedFile| match f.role {
                 Role::Config | Role::Tfvars => (0, 0),
@@ -152,6 +177,20 @@ impl<'a> Module<'a> {
                             .or_insert((file.id, &attr.value));
                     }
                 }
+                ("module", [name]) if !self.calls.iter().any(|c| c.name == *name) => {
+                    self.calls.push(ModuleCall {
+                        file: file.id,
+                        name: (*name).to_string(),
+                        block,
+                    });
+                }
+                ("output", [name]) => {
+                    if let Some(value) = block.body.get_attribute("value") {
+                        self.outputs
+                            .entry((*name).to_string())
+                            .or_insert((file.id, &value.value));
+                    }
+                }
                 ("resource", [ty, name]) => self.add_resource(file.id, ty, name, block, false),
                 ("data", [ty, name]) => self.add_resource(file.id, ty, name, block, true),
                 _ => {}
@@ -177,6 +216,10 @@ impl<'a> Module<'a> {
             address,
             block,
         });
+    }
+
+    pub(super) fn call(&self, name: &str) -> Option<&ModuleCall<'a>> {
+        self.calls.iter().find(|c| c.name == name)
     }
 
     pub(super) fn resource(&self, address: &str) -> Option<&ResourceDecl<'a>> {
