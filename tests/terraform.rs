@@ -116,3 +116,13 @@ fn downloaded_module_is_read_through_modules_json() {
 fn remote_module_not_downloaded_gives_nothing() {
     assert_findings("fixtures/projects/tf_remote_module", &[]);
 }
+
+#[test]
+fn tf_json_module_joins_like_tf_files() {
+    assert_findings(
+        "fixtures/projects/tf_json_module",
+        &[
+            "PRV004 fixtures/projects/tf_json_module/network/main.tf.json:12:9 module.network.aws_vpc.this",
+        ],
+    );
+}

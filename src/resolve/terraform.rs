@@ -60,8 +60,22 @@ pub fn load_module(root: &Path, files: &[FoundFile], inputs: &TfInputs) -> UnitO
     for file in files {
         out.files_seen += 1;
         let dir = normalize(&module_dir(&file.path));
+        if file_name(&file.path).ends_with(".tf.json") {
+            if let Some((json, text)) = read_and_parse_json(file, &mut out) {
+                parsed.push(ParsedFile {
+                    id: file.id,
+                    dir,
+                    role: Role::Config,
+                    name: file_name(&file.path),
+                    body: hcl_edit::structure::Body::new(),
+                    json: Some(json),
+                    renamed_keys: Default::default(),
+                    text,
+                });
+            }
+            continue;
+        }
         let Some(role) = role_of(&file.path) else {
-            // `.tf.json` and anything else: seen, content not evaluated yet.
             continue;
         };
         // Variable files count only beside the root module.
@@ -75,6 +89,7 @@ pub fn load_module(root: &Path, files: &[FoundFile], inputs: &TfInputs) -> UnitO
                 role,
                 name: file_name(&file.path),
                 body: hcl.body,
+                json: None,
                 renamed_keys: hcl.renamed_keys,
                 text,
             });
@@ -92,6 +107,7 @@ pub fn load_module(root: &Path, files: &[FoundFile], inputs: &TfInputs) -> UnitO
                 role: Role::VarFile(index),
                 name: file_name(&file.path),
                 body: hcl.body,
+                json: None,
                 renamed_keys: hcl.renamed_keys,
                 text,
             });
@@ -157,6 +173,40 @@ fn role_of(path: &Path) -> Option<Role> {
         Some(Role::AutoTfvars)
     } else {
         None
+    }
+}
+
+/// Read and parse one `.tf.json` file. It must be JSON (errors located as JSON errors); its
+/// object is then read as the HCL object expression it also is, which keeps byte spans and
+/// makes its strings templates, as in Terraform.
+fn read_and_parse_json(
+    file: &FoundFile,
+    out: &mut UnitOutput,
+) -> Option<(hcl_edit::expr::Expression, Arc<str>)> {
+    let text = match read_text(&file.path) {
+        Ok(text) => text,
+        Err(e) => {
+            out.errors.push(e);
+            return None;
+        }
+    };
+    let source = SourceFile::new(file.id, file.path.clone(), text);
+    let text = source.text.clone();
+    out.files.push(source);
+    if let Err(e) = crate::load::cfn_json::parse_json(&text, file.id) {
+        out.errors.push(e.to_load_error(&file.path, &text));
+        return None;
+    }
+    // The expression parser accepts no trailing whitespace; trimming the end keeps offsets.
+    match hcl::parse_expr(text.trim_end()) {
+        Some(expr @ hcl_edit::expr::Expression::Object(_)) => Some((expr, text)),
+        _ => {
+            out.errors.push(crate::load::LoadError::new(
+                &file.path,
+                "a .tf.json file must hold one JSON object that Terraform can read",
+            ));
+            None
+        }
     }
 }
 

@@ -16,10 +16,17 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{
     Expression, FuncCall, Object, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
 };
+
+/// The byte range of an object expression (its braces).
+fn group_span(object: &Object) -> Option<std::ops::Range<usize>> {
+    object.span()
+}
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Element, Template};
 
-use super::module::{Module, ModuleCall, ParsedFile, ResourceDecl, Role, VarType, VarValue};
+use super::module::{
+    Module, ModuleCall, ParsedFile, ResourceDecl, Role, Syntax, VarType, VarValue, key_text,
+};
 use super::values::{
     COMMAND_LINE, convert_to_type, dedup_scalars, measure, number_text, parts_to_val, push_lit,
     push_value, respan_command_line, respanned, span_of,
@@ -64,6 +71,9 @@ const MODULE_META: &[&str] = &[
 /// Attributes that configure Terraform itself rather than the resource.
 pub(super) const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
 const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
+
+/// Nested blocks the model reads, as JSON syntax may write them: one object for one block.
+const JSON_BLOCKS: &[&str] = &["ingress", "egress", "endpoint_configuration", "dns_options"];
 
 /// A resolved variable, local or resource attribute, with the measures the caps need.
 struct Cached {
@@ -292,7 +302,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         let m = self.m;
         let depth = self.base_depth;
         for r in &m.resources {
-            let expansion = self.expansion(&r.address, r.block, r.file, depth);
+            let expansion = self.expansion(&r.address, r.body, r.file, depth);
             for inst in expansion.instances() {
                 let resource = self.resource(r, &expansion, inst);
                 self.out.push(resource);
@@ -301,7 +311,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         for call in &m.calls {
             let expansion = self.expansion(
                 &format!("module.{}", call.name),
-                call.block,
+                call.body,
                 call.file,
                 depth,
             );
@@ -313,7 +323,13 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     /// Evaluate `count` / `for_each` of a resource or module call once.
-    fn expansion(&mut self, key: &str, block: &Block, file: FileId, depth: usize) -> Rc<Expansion> {
+    fn expansion(
+        &mut self,
+        key: &str,
+        body: Syntax<'_>,
+        file: FileId,
+        depth: usize,
+    ) -> Rc<Expansion> {
         if let Some(known) = self.expansions.get(key) {
             return known.clone();
         }
@@ -321,8 +337,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         self.expansions
             .insert(key.to_string(), Rc::new(Expansion::Template));
         let scope = Scope::new(file);
-        let expansion = if let Some(count) = block.body.get_attribute("count") {
-            let n = self.eval(&count.value, &scope, depth + 1);
+        let expansion = if let Some(count) = body.attr("count") {
+            let n = self.eval(count, &scope, depth + 1);
             match n.val {
                 Val::Number(0.0) => Expansion::Removed,
                 Val::Number(c) if c > 0.0 && c.fract() == 0.0 && c <= MAX_INSTANCES as f64 => {
@@ -330,8 +346,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 }
                 _ => Expansion::Template,
             }
-        } else if let Some(for_each) = block.body.get_attribute("for_each") {
-            let n = self.eval(&for_each.value, &scope, depth + 1);
+        } else if let Some(for_each) = body.attr("for_each") {
+            let n = self.eval(for_each, &scope, depth + 1);
             each_pairs(n.val)
         } else {
             Expansion::Single
@@ -404,22 +420,19 @@ impl<'e, 'a> Evaluator<'e, 'a> {
 
     fn resource(&mut self, r: &ResourceDecl<'_>, expansion: &Expansion, inst: Inst) -> RawResource {
         let scope = self.instance_scope(r.file, expansion, &inst);
-        let body = &r.block.body;
-        let ident = span_of(r.file, r.block.ident.span());
-        let header = r
-            .block
-            .labels
-            .last()
-            .map_or(ident, |l| ident.join(span_of(r.file, l.span())));
         let depth = self.base_depth;
+        let body = match r.body {
+            Syntax::Hcl(body) => self.body(body, &scope, depth, true),
+            Syntax::Json(object) => self.json_body(object, &scope, depth),
+        };
         RawResource {
             lang: Lang::Terraform,
             kind: r.kind.clone(),
             address: format!("{}{}{}", self.prefix, r.address, inst.suffix()),
-            header,
-            span: span_of(r.file, r.block.span()),
+            header: r.header,
+            span: r.span,
             file: r.file,
-            body: self.body(body, &scope, depth, true),
+            body,
             suppressed: Vec::new(),
         }
     }
@@ -469,7 +482,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     /// The directory a module call's source names: local paths relative to this module,
     /// registry and git sources through `modules.json`. `None` for anything else.
     fn module_source_dir(&self, call: &ModuleCall<'_>, key_path: &str) -> Option<PathBuf> {
-        let source = match &call.block.body.get_attribute("source")?.value {
+        let source = match call.body.attr("source")? {
             Expression::String(s) => s.value().clone(),
             _ => return None,
         };
@@ -507,12 +520,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         };
         let scope = self.instance_scope(call.file, expansion, inst);
         let mut given = Vec::new();
-        for attr in call.block.body.attributes() {
-            let name = attr.key.as_str();
-            if MODULE_META.contains(&name) {
+        for (name, _, value) in call.body.attrs() {
+            if MODULE_META.contains(&name.as_str()) {
                 continue;
             }
-            given.push((name.to_string(), self.eval(&attr.value, &scope, depth + 1)));
+            let value = self.eval(value, &scope, depth + 1);
+            given.push((name, value));
         }
         let mut module = Module::new(files, &dir, &[], &[]);
         for (name, node) in given {
@@ -610,6 +623,54 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 }
             })
             .collect()
+    }
+
+    /// A resource body in JSON syntax. Nested blocks are objects or lists of objects; the
+    /// ones the model reads as blocks become lists. `dynamic` blocks are not expanded here:
+    /// the blocks they would add make their group Unknown.
+    fn json_body(&mut self, object: &Object, scope: &Scope, depth: usize) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut dynamic: Vec<(String, Span)> = Vec::new();
+        for (key, value) in object.iter() {
+            let Some(name) = key_text(key) else { continue };
+            let key_span = span_of(scope.file, key.span());
+            if name == "dynamic" {
+                if let Expression::Object(groups) = value.expr() {
+                    for (group, _) in groups.iter() {
+                        if let Some(group) = key_text(group) {
+                            dynamic.push((group, span_of(scope.file, group_span(groups))));
+                        }
+                    }
+                }
+                continue;
+            }
+            if META_ATTRIBUTES.contains(&name.as_str()) || META_BLOCKS.contains(&name.as_str()) {
+                continue;
+            }
+            let mut value = self.eval(value.expr(), scope, depth + 1);
+            if matches!(value.val, Val::Null) {
+                continue;
+            }
+            if JSON_BLOCKS.contains(&name.as_str()) && matches!(value.val, Val::Map(_)) {
+                value = Node::new(value.span, Val::List(vec![value]));
+            }
+            entries.push(Entry {
+                key: name,
+                key_span,
+                value,
+            });
+        }
+        for (group, span) in dynamic {
+            match entries.iter_mut().find(|e| e.key == group) {
+                Some(existing) => existing.value = Node::unknown(span),
+                None => entries.push(Entry {
+                    key: group,
+                    key_span: span,
+                    value: Node::unknown(span),
+                }),
+            }
+        }
+        entries
     }
 
     /// `dynamic "NAME" { for_each = X; iterator = IT; content { ... } }`: one map per element
@@ -1015,7 +1076,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 let call = m.call(attr(0)?)?;
                 let expansion = self.expansion(
                     &format!("module.{}", call.name),
-                    call.block,
+                    call.body,
                     call.file,
                     depth,
                 );
@@ -1043,7 +1104,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 let m = self.m;
                 let address = format!("{resource_type}.{}", attr(0)?);
                 let resource = m.resource(&address)?;
-                let expansion = self.expansion(&address, resource.block, resource.file, depth);
+                let expansion = self.expansion(&address, resource.body, resource.file, depth);
                 let (pick, used) =
                     self.pick(&expansion, ops.get(1).map(|op| op.value()), scope, depth)?;
                 let next = 1 + used;
@@ -1078,11 +1139,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         span: Span,
         depth: usize,
     ) -> Option<Node> {
-        let written = resource
-            .block
-            .body
-            .get_attribute(attribute)
-            .is_some_and(|_| !META_ATTRIBUTES.contains(&attribute));
+        let written =
+            resource.body.attr(attribute).is_some() && !META_ATTRIBUTES.contains(&attribute);
         let reference = Node::new(
             span,
             Val::Ref(Reference {
@@ -1153,10 +1211,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             }
             Key::Attr(address, inst, attribute) => {
                 let resource = m.resource(address)?;
-                let attr = resource.block.body.get_attribute(attribute)?;
-                let expansion = self.expansion(address, resource.block, resource.file, depth);
+                let value = resource.body.attr(attribute)?;
+                let expansion = self.expansion(address, resource.body, resource.file, depth);
                 let scope = self.instance_scope(resource.file, &expansion, inst);
-                Some(self.eval(&attr.value, &scope, depth))
+                Some(self.eval(value, &scope, depth))
             }
             Key::Module(..) => None,
         }

@@ -537,13 +537,16 @@ fn malformed_file_is_located_and_its_neighbour_still_loads() {
             "resource \"aws_vpc\" \"y\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
         ),
         ("binary.tf", ""),
-        ("ignored.tf.json", "{ not even json"),
+        ("broken.tf.json", "{ not even json"),
     ]);
     std::fs::write(&fx.files[2].path, b"a = \"\xff\"\n").unwrap();
     let out = fx.load();
     assert_eq!(addresses(&out), ["aws_vpc.y"]);
     assert_eq!(out.files_seen, 4);
-    assert_eq!(out.errors.len(), 2, "{:?}", out.errors);
+    assert_eq!(out.errors.len(), 3, "{:?}", out.errors);
+    let json = &out.errors[2];
+    assert_eq!((json.line, json.column), (Some(1), Some(3)));
+    assert!(json.message.starts_with("invalid JSON"), "{}", json.message);
     let bad = &out.errors[0];
     assert_eq!(bad.path, fx.files[0].path);
     assert_eq!((bad.line, bad.column), (Some(2), Some(16)));
@@ -554,7 +557,7 @@ fn malformed_file_is_located_and_its_neighbour_still_loads() {
     assert_eq!(utf8.message, "file is not valid UTF-8");
     // The unparsable file's text is kept for reporters; the unreadable one cannot be.
     let ids: Vec<FileId> = out.files.iter().map(|f| f.id).collect();
-    assert_eq!(ids, [FileId(0), FileId(1)]);
+    assert_eq!(ids, [FileId(0), FileId(1), FileId(3)]);
 }
 
 #[test]
@@ -1114,4 +1117,53 @@ fn tf_var_environment_sits_between_defaults_and_tfvars() {
     assert_eq!(show(attr(&out, "r.x", "a")), r#""tfvars""#);
     assert_eq!(show(attr(&out, "r.x", "b")), r#""env-b""#);
     assert_eq!(show(attr(&out, "r.x", "c")), "true");
+}
+
+#[test]
+fn tf_json_files_join_their_module() {
+    let fx = fixture(&[
+        (
+            "main.tf.json",
+            r#"{
+  "variable": {"cidr": {"default": "10.0.0.0/16"}},
+  "locals": {"ports": [443]},
+  "resource": {
+    "aws_security_group": {
+      "sg": {
+        "vpc_id": "${aws_vpc.v.id}",
+        "ingress": {"from_port": "${local.ports[0]}", "cidr_blocks": ["${var.cidr}"]},
+        "dynamic": {"egress": {"for_each": [1], "content": {}}}
+      }
+    }
+  }
+}
+"#,
+        ),
+        (
+            "vpc.tf",
+            "resource \"aws_vpc\" \"v\" {\n  cidr_block = var.cidr\n}\n",
+        ),
+        ("broken.tf.json", "{\"resource\": }\n"),
+    ]);
+    let out = fx.load();
+    assert_eq!(addresses(&out), ["aws_security_group.sg", "aws_vpc.v"]);
+    let sg = resource(&out, "aws_security_group.sg");
+    assert_eq!(text(&out, sg.header), "\"sg\"");
+    assert_eq!(
+        show(attr(&out, "aws_security_group.sg", "vpc_id")),
+        "ref(aws_vpc.v.id)"
+    );
+    assert_eq!(
+        show(attr(&out, "aws_security_group.sg", "ingress")),
+        r#"[{from_port: 443, cidr_blocks: ["10.0.0.0/16"]}]"#
+    );
+    assert_eq!(show(attr(&out, "aws_security_group.sg", "egress")), "?");
+    let key = &sg.get("vpc_id").unwrap().key_span;
+    assert_eq!(text(&out, *key), "\"vpc_id\"");
+    assert_eq!(
+        show(attr(&out, "aws_vpc.v", "cidr_block")),
+        r#""10.0.0.0/16""#
+    );
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert_eq!(out.errors[0].line, Some(1));
 }
