@@ -126,3 +126,63 @@ fn tf_json_module_joins_like_tf_files() {
         ],
     );
 }
+
+#[test]
+fn plan_json_alone_is_evaluated_and_points_into_the_plan() {
+    // `enable_dns_hostnames` is unknown after apply and absent from `configuration`: Absent,
+    // default false. The endpoint's unknown `vpc_id` links through its references.
+    assert_findings(
+        "fixtures/projects/tf_plan/plan_only",
+        &["PRV004 fixtures/projects/tf_plan/plan_only/plan.json:99:22 aws_vpc.core"],
+    );
+}
+
+#[test]
+fn plan_json_beside_its_sources_defers_to_them() {
+    assert_findings(
+        "fixtures/projects/tf_plan/with_sources",
+        &["PRV004 fixtures/projects/tf_plan/with_sources/main.tf:4:1 aws_vpc.core"],
+    );
+    // Named on the command line, the plan is evaluated whatever sits beside it.
+    let (found, errors) = check(&["fixtures/projects/tf_plan/with_sources/plan.json"]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        found,
+        ["PRV004 fixtures/projects/tf_plan/with_sources/plan.json:99:22 aws_vpc.core"]
+    );
+}
+
+#[test]
+fn module_recursion_and_local_cycles_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+locals {
+  a = local.b
+  b = local.a
+}
+module "again" {
+  source = "./"
+  dns    = local.a
+}
+resource "aws_vpc" "v" {
+  enable_dns_hostnames = local.a
+}
+resource "aws_vpc_endpoint" "e" {
+  vpc_id              = aws_vpc.v.id
+  service_name        = "com.amazonaws.us-east-1.execute-api"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}
+"#,
+    )
+    .unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let (found, errors) = check(&[&path]);
+    assert!(errors.is_empty(), "{errors:?}");
+    // DNS hostnames are Unknown (a cycle): no PRV004. The module calling itself adds
+    // nothing: the endpoint's PRV005 (no security group listed) appears once.
+    let file = format!("{}/main.tf", privlint::source::display_path(dir.path()));
+    assert_eq!(found, [format!("PRV005 {file}:13:1 aws_vpc_endpoint.e")]);
+}

@@ -257,6 +257,8 @@ pub(super) struct Evaluator<'e, 'a> {
     /// This module's key in `modules.json` (`net`, `net.sub`); empty for the root.
     key_path: String,
     module_depth: usize,
+    /// Directories of the modules calling this one, outermost first (recursion guard).
+    callers: Vec<PathBuf>,
     /// Evaluation depth this module starts at (its caller's depth): one stack, one cap.
     base_depth: usize,
     cache: BTreeMap<Key, Cached>,
@@ -287,6 +289,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             prefix,
             key_path,
             module_depth,
+            callers: Vec::new(),
             base_depth,
             cache: BTreeMap::new(),
             in_progress: BTreeSet::new(),
@@ -514,6 +517,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         let Some(dir) = self.module_source_dir(call, &key_path) else {
             return outputs;
         };
+        // A module that calls itself, directly or through others, never ends in Terraform
+        // (which rejects it): the recursive call contributes nothing.
+        if dir == self.m.dir || self.callers.contains(&dir) {
+            return outputs;
+        }
         let ctx = self.ctx;
         let Some(files) = ctx.dirs.get(&dir) else {
             return outputs;
@@ -543,6 +551,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             self.module_depth + 1,
             depth,
         );
+        child.callers = self.callers.clone();
+        child.callers.push(self.m.dir.clone());
         child.run();
         for (name, (file, expr)) in &module.outputs {
             let value = child.eval(expr, &Scope::new(*file), depth + 1);

@@ -910,34 +910,57 @@ output "name" { value = aws_vpc.this.tags.Name }
 }
 
 #[test]
-fn module_calling_itself_ends_at_the_depth_cap() {
-    let (dir, files) = tree(&[(
-        "main.tf",
-        r#"
-variable "n" { default = 0 }
+fn module_calling_itself_contributes_nothing() {
+    let (dir, files) = tree(&[
+        (
+            "main.tf",
+            r#"
 module "again" {
   source = "./"
-  n      = var.n + 1
 }
-resource "aws_vpc" "v" {
-  depth = var.n
+module "ring" {
+  source = "./ring"
 }
-output "deepest" { value = module.again.deepest }
 resource "aws_vpc" "w" {
   deepest = module.again.deepest
+  ring    = module.ring.deepest
 }
 "#,
-    )]);
+        ),
+        (
+            "ring/main.tf",
+            "module \"back\" {\n  source = \"../\"\n}\nresource \"r\" \"in_ring\" {}\noutput \"deepest\" { value = module.back.deepest }\n",
+        ),
+    ]);
     let out = load_module(dir.path(), &files, &TfInputs::default());
-    let deepest = out
-        .resources
-        .iter()
-        .map(|r| r.address.matches("module.again.").count())
-        .max()
-        .unwrap();
-    assert!(deepest <= eval::MAX_MODULE_DEPTH, "{deepest}");
-    assert!(deepest >= 2, "{deepest}");
+    assert_eq!(addresses(&out), ["aws_vpc.w", "module.ring.r.in_ring"]);
     assert_eq!(show(attr(&out, "aws_vpc.w", "deepest")), "?");
+    assert_eq!(show(attr(&out, "aws_vpc.w", "ring")), "?");
+}
+
+#[test]
+fn module_nesting_ends_at_the_depth_cap() {
+    let levels = eval::MAX_MODULE_DEPTH + 4;
+    let texts: Vec<(String, String)> = (0..levels)
+        .map(|i| {
+            let name = if i == 0 {
+                "main.tf".to_string()
+            } else {
+                format!("{}main.tf", "m/".repeat(i))
+            };
+            let text = format!(
+                "module \"m\" {{\n  source = \"./m\"\n}}\nresource \"r\" \"x\" {{\n  level = {i}\n}}\n"
+            );
+            (name, text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (dir, files) = tree(&refs);
+    let out = load_module(dir.path(), &files, &TfInputs::default());
+    assert_eq!(out.resources.len(), eval::MAX_MODULE_DEPTH + 1);
 }
 
 #[test]
