@@ -270,6 +270,9 @@ pub(super) struct Evaluator<'e, 'a> {
     out: Vec<RawResource>,
     /// Resources of called modules, in the order they were evaluated.
     called_out: Vec<RawResource>,
+    /// Set when an evaluation indexed a known value with a key it lacks: an error in
+    /// Terraform, which `try` and `can` turn into their fallback.
+    pub(super) failed: bool,
 }
 
 impl<'e, 'a> Evaluator<'e, 'a> {
@@ -297,6 +300,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             children: BTreeMap::new(),
             out: Vec::new(),
             called_out: Vec::new(),
+            failed: false,
         }
     }
 
@@ -1051,18 +1055,25 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 _ => None,
             },
             "data" => {
+                let m = self.m;
                 let address = format!("data.{}.{}", attr(0)?, attr(1)?);
-                let data = self.m.resource(&address)?;
-                if data.kind == "data.aws_vpc_endpoint_service" && attr(2)? == "service_name" {
-                    let service =
-                        self.cached(Key::Attr(address, Inst::Single, "service".into()), depth)?;
+                let data = m.resource(&address)?;
+                let expansion = self.expansion(&address, data.body, data.file, depth);
+                let (pick, used) =
+                    self.pick(&expansion, ops.get(2).map(|op| op.value()), scope, depth)?;
+                let next = 2 + used;
+                let Pick::One(inst) = pick else {
+                    return None;
+                };
+                if data.kind == "data.aws_vpc_endpoint_service" && attr(next)? == "service_name" {
+                    let service = self.cached(Key::Attr(address, inst, "service".into()), depth)?;
                     let service = service.as_str()?;
                     let val = Val::Template(vec![
                         TemplatePart::Lit("com.amazonaws.".into()),
                         TemplatePart::Unknown,
                         TemplatePart::Lit(format!(".{service}")),
                     ]);
-                    return Some((Node::new(span, val), 3));
+                    return Some((Node::new(span, val), next + 1));
                 }
                 None
             }
@@ -1249,6 +1260,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
 
     fn apply(&mut self, node: Node, op: &TraversalOperator, scope: &Scope, depth: usize) -> Node {
         let span = node.span;
+        // Indexing a value whose shape is known fails in Terraform when the key is missing
+        // (what `try` and `can` catch); indexing Unknown, a link or a template does not.
+        let shape_known = !matches!(node.val, Val::Unknown | Val::Ref(_) | Val::Template(_));
         let found = match op {
             TraversalOperator::GetAttr(id) => match node.val {
                 Val::Map(entries) => entries.into_iter().find(|e| e.key == id.as_str()),
@@ -1273,8 +1287,13 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     .and_then(|i| items.into_iter().nth(i)),
                 _ => None,
             },
-            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                return Node::unknown(span);
+            }
         };
+        if found.is_none() && shape_known {
+            self.failed = true;
+        }
         found.unwrap_or_else(|| Node::unknown(span))
     }
 }

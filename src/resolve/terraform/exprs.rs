@@ -6,7 +6,7 @@ use std::rc::Rc;
 use hcl_edit::expr::{BinaryOp, BinaryOperator, Expression, ForExpr};
 
 use super::eval::{Evaluator, MAX_INSTANCES, Scope};
-use super::values::{dedup_scalars, number_text, parts_to_val, push_lit, push_value};
+use super::values::{dedup_scalars, number_text, parts_to_val, push_lit, push_value, respanned};
 use crate::resolve::{Entry, Node, Val};
 use crate::source::Span;
 
@@ -162,15 +162,37 @@ impl Evaluator<'_, '_> {
                     _ => Val::Unknown,
                 }
             }
-            // An Unknown first argument may be an error (then the fallback applies) or a value
-            // not known until apply: only a known first argument is provable.
-            "try" | "can" => match args.first() {
-                Some(first) if name == "try" => {
-                    let value = self.eval(first, scope, depth + 1);
-                    if is_known(&value.val) {
-                        return value;
+            // An argument that fails (indexes a known value with a missing key) gives way to
+            // the next; the first that does not fail is the result, Unknown or not.
+            "try" => {
+                let outer = self.failed;
+                let mut result = Val::Unknown;
+                for (i, arg) in args.iter().enumerate() {
+                    self.failed = false;
+                    let value = self.eval(arg, scope, depth + 1);
+                    if !self.failed || i + 1 == args.len() {
+                        self.failed = outer;
+                        return respanned(value, span);
                     }
-                    Val::Unknown
+                    result = Val::Unknown;
+                }
+                self.failed = outer;
+                result
+            }
+            "can" => match args {
+                [arg] => {
+                    let outer = self.failed;
+                    self.failed = false;
+                    let value = self.eval(arg, scope, depth + 1);
+                    let failed = self.failed;
+                    self.failed = outer;
+                    if failed {
+                        Val::Bool(false)
+                    } else if matches!(value.val, Val::Unknown) {
+                        Val::Unknown
+                    } else {
+                        Val::Bool(true)
+                    }
                 }
                 _ => Val::Unknown,
             },

@@ -1190,3 +1190,78 @@ fn tf_json_files_join_their_module() {
     assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
     assert_eq!(out.errors[0].line, Some(1));
 }
+
+#[test]
+#[ignore]
+/// PRIVLINT_UNIT=<path> prints the resolved resources of every Terraform unit under it.
+fn dump_units_of_a_path() {
+    let Ok(path) = std::env::var("PRIVLINT_UNIT") else {
+        return;
+    };
+    let d = crate::load::discover::discover(&[std::path::PathBuf::from(path)], &[], true).unwrap();
+    for unit in &d.units {
+        if let crate::load::discover::Unit::TerraformModule { dir, files } = unit {
+            let out = load_module(dir, files, &TfInputs::default());
+            for r in &out.resources {
+                if r.kind.contains("vpc") {
+                    println!(
+                        "{} {}",
+                        r.address,
+                        r.body
+                            .iter()
+                            .map(|e| format!("{}={}", e.key, show(&e.value)))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
+                } else {
+                    println!("{}", r.address);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn try_falls_back_on_missing_keys_only() {
+    let fx = fixture(&[(
+        "main.tf",
+        r#"
+variable "u" {}
+locals {
+  endpoints = {
+    api = { service = "execute-api" }
+    gw  = { service = "s3", service_type = "Gateway" }
+  }
+  enabled = { for k, v in local.endpoints : k => v if try(v.create, true) }
+}
+data "aws_vpc_endpoint_service" "this" {
+  for_each = local.enabled
+  service  = try(each.value.service, null)
+}
+resource "aws_vpc" "v" {}
+resource "aws_vpc_endpoint" "this" {
+  for_each          = local.enabled
+  vpc_id            = try(aws_vpc.v.id, null)
+  service_name      = try(each.value.service_endpoint, data.aws_vpc_endpoint_service.this[each.key].service_name)
+  vpc_endpoint_type = try(each.value.service_type, "Interface")
+  unknown           = try(var.u, "fallback")
+  can_missing       = can(each.value.nope)
+  can_present       = can(each.value.service)
+}
+"#,
+    )]);
+    let out = fx.load();
+    let api = r#"aws_vpc_endpoint.this["api"]"#;
+    let gw = r#"aws_vpc_endpoint.this["gw"]"#;
+    assert_eq!(show(attr(&out, api, "vpc_id")), "ref(aws_vpc.v.id)");
+    assert_eq!(
+        show(attr(&out, api, "service_name")),
+        r#"tpl("com.amazonaws." ? ".execute-api")"#
+    );
+    assert_eq!(show(attr(&out, api, "vpc_endpoint_type")), r#""Interface""#);
+    assert_eq!(show(attr(&out, gw, "vpc_endpoint_type")), r#""Gateway""#);
+    // Unknown is not a failure: no fallback.
+    assert_eq!(show(attr(&out, api, "unknown")), "?");
+    assert_eq!(show(attr(&out, api, "can_missing")), "false");
+    assert_eq!(show(attr(&out, api, "can_present")), "true");
+}
