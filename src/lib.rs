@@ -121,6 +121,7 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
     let inputs = resolve::terraform::TfInputs {
         var_files,
         vars: config.vars.clone(),
+        env_vars: resolve::terraform::TfInputs::env_vars_from(std::env::vars()),
     };
 
     let per_unit: Vec<(load::UnitOutput, Vec<Finding>, Vec<suppress::Seen>)> = units
@@ -225,7 +226,7 @@ fn exclude_files(config: &Config, units: &mut Vec<Unit>) -> Result<usize, UsageE
 
 fn load_unit(unit: &Unit, inputs: &resolve::terraform::TfInputs) -> load::UnitOutput {
     match unit {
-        Unit::TerraformModule { files, .. } => resolve::terraform::load_module(files, inputs),
+        Unit::TerraformModule { dir, files } => resolve::terraform::load_module(dir, files, inputs),
         Unit::Document(file) => load::document::load_document(file),
     }
 }

@@ -1,7 +1,7 @@
 //! File discovery (SPEC §1): walk the paths, classify files, group Terraform per module
 //! directory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
@@ -31,6 +31,9 @@ pub struct Discovery {
     /// Files looked at (every unit's files).
     pub files_found: usize,
 }
+
+/// Most module directories followed from the scanned ones (module calls of module calls).
+const MAX_MODULE_DIRS: usize = 10_000;
 
 /// Directories never worth walking: VCS data, provider/module caches, JavaScript packages.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
@@ -276,11 +279,125 @@ fn dedup(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     kept
 }
 
-fn module_dir(path: &Path) -> PathBuf {
+/// The directory of a module file (`.` for a bare file name).
+pub fn module_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+/// A path with `.` dropped and `dir/..` folded, without touching the file system, so that a
+/// module source (`../modules/net`) and a walked path name the same directory alike.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+/// A module source Terraform reads from the local file system (not a registry, git, ...).
+pub fn is_local_source(source: &str) -> bool {
+    source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
+}
+
+/// Directories a module directory calls: local `source`s of its `module` blocks (`.tf` and
+/// `.tf.json`), and every module `terraform init` downloaded for it.
+fn module_calls(dir: &Path, files: &[FoundFile]) -> Vec<PathBuf> {
+    let mut called = Vec::new();
+    for file in files {
+        let name = file.path.to_string_lossy();
+        let is_json = name.ends_with(".tf.json");
+        if !(is_json || name.ends_with(".tf")) {
+            continue;
+        }
+        let Ok(text) = super::read_text(&file.path) else {
+            continue;
+        };
+        if !text.contains("module") {
+            continue;
+        }
+        let sources = if is_json {
+            json_module_sources(&text)
+        } else {
+            hcl_module_sources(&file.path, &text)
+        };
+        called.extend(
+            sources
+                .into_iter()
+                .filter(|s| is_local_source(s))
+                .map(|s| normalize(&dir.join(s))),
+        );
+    }
+    called.extend(crate::resolve::terraform::downloaded_modules(dir).into_values());
+    called
+}
+
+fn hcl_module_sources(path: &Path, text: &str) -> Vec<String> {
+    let Ok(parsed) = super::hcl::parse_body(path, text) else {
+        return Vec::new();
+    };
+    parsed
+        .body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "module")
+        .filter_map(|b| match &b.body.get_attribute("source")?.value {
+            hcl_edit::expr::Expression::String(s) => Some(s.value().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `{"module": {"NAME": {"source": ...}}}` (a block may also be a list of objects).
+fn json_module_sources(text: &str) -> Vec<String> {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut add = |block: &serde_json::Value| {
+        if let Some(source) = block.get("source").and_then(|s| s.as_str()) {
+            out.push(source.to_string());
+        }
+    };
+    if let Some(calls) = json.get("module").and_then(|m| m.as_object()) {
+        for call in calls.values() {
+            match call {
+                serde_json::Value::Array(blocks) => blocks.iter().for_each(&mut add),
+                block => add(block),
+            }
+        }
+    }
+    out
+}
+
+/// The `.tf` and `.tf.json` files of a module directory outside the scan, in name order.
+fn list_module_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .filter(|e| classify(&e.file_name()) == Some(Kind::Terraform))
+        .map(|e| dir.join(e.file_name()))
+        .collect();
+    paths.sort();
+    paths
 }
 
 /// Group Terraform files per directory, assign ids in path order, and build the units.
@@ -321,22 +438,100 @@ fn group(kept: Vec<Candidate>, errors: &mut Vec<LoadError>) -> Discovery {
         match candidate.kind {
             Kind::Document => units_by_first_id.push((found.id, Unit::Document(found))),
             _ => modules
-                .entry(module_dir(&found.path))
+                .entry(normalize(&module_dir(&found.path)))
                 .or_default()
                 .push(found),
         }
     }
-    for (dir, files) in modules {
-        if let Some(first) = files.first().map(|f| f.id) {
-            units_by_first_id.push((first, Unit::TerraformModule { dir, files }));
+
+    // Follow module calls: called directories outside the scan get ids after the scanned files.
+    let mut next_id = u32::try_from(files_found).unwrap_or(u32::MAX);
+    let mut outside: BTreeMap<PathBuf, Vec<FoundFile>> = BTreeMap::new();
+    let mut calls: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    let mut queue: Vec<PathBuf> = modules.keys().rev().cloned().collect();
+    let mut visited: BTreeSet<PathBuf> = BTreeSet::new();
+    while let Some(dir) = queue.pop() {
+        if visited.len() >= MAX_MODULE_DIRS || !visited.insert(dir.clone()) {
+            continue;
         }
+        let files = modules.get(&dir).or_else(|| outside.get(&dir));
+        let called = module_calls(&dir, files.map_or(&[][..], |f| &f[..]));
+        for callee in called {
+            if !modules.contains_key(&callee) && !outside.contains_key(&callee) {
+                let found: Vec<FoundFile> = list_module_files(&callee)
+                    .into_iter()
+                    .map(|path| {
+                        let id = FileId(next_id);
+                        next_id = next_id.saturating_add(1);
+                        FoundFile {
+                            id,
+                            path,
+                            explicit: false,
+                        }
+                    })
+                    .collect();
+                if found.is_empty() {
+                    continue;
+                }
+                outside.insert(callee.clone(), found);
+            }
+            if callee != dir {
+                calls.entry(dir.clone()).or_default().insert(callee.clone());
+                queue.push(callee);
+            }
+        }
+    }
+    let called: BTreeSet<&PathBuf> = calls.values().flatten().collect();
+    let mut roots: Vec<PathBuf> = modules
+        .keys()
+        .filter(|d| !called.contains(d))
+        .cloned()
+        .collect();
+    // Directories that call each other in a ring, with no caller outside it: the first one
+    // (in path order) is the root, so the ring is still evaluated once.
+    let mut reached = BTreeSet::new();
+    for root in &roots {
+        reach(root, &calls, &mut reached);
+    }
+    for dir in modules.keys() {
+        if !reached.contains(dir) {
+            roots.push(dir.clone());
+            reach(dir, &calls, &mut reached);
+        }
+    }
+    for dir in roots {
+        let Some(own) = modules.get(&dir) else {
+            continue;
+        };
+        let Some(first) = own.iter().map(|f| f.id).min() else {
+            continue;
+        };
+        let mut closure = BTreeSet::new();
+        reach(&dir, &calls, &mut closure);
+        let mut files = own.clone();
+        for callee in closure.iter().filter(|d| **d != dir) {
+            let theirs = modules.get(callee).or_else(|| outside.get(callee));
+            files.extend(theirs.into_iter().flatten().cloned());
+        }
+        units_by_first_id.push((first, Unit::TerraformModule { dir, files }));
     }
     units_by_first_id.sort_by_key(|(id, _)| *id);
     Discovery {
         units: units_by_first_id.into_iter().map(|(_, u)| u).collect(),
         var_files: Vec::new(),
         errors: Vec::new(),
-        files_found,
+        files_found: files_found + outside.values().map(Vec::len).sum::<usize>(),
+    }
+}
+
+/// Every directory reachable from `from` through module calls (including `from`).
+fn reach(from: &Path, calls: &BTreeMap<PathBuf, BTreeSet<PathBuf>>, seen: &mut BTreeSet<PathBuf>) {
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if !seen.insert(dir.clone()) {
+            continue;
+        }
+        stack.extend(calls.get(&dir).into_iter().flatten().cloned());
     }
 }
 
@@ -550,6 +745,89 @@ mod tests {
                 ),
                 ("gone.tfvars".to_string(), "no such file or directory"),
             ]
+        );
+    }
+
+    #[test]
+    fn called_module_dirs_join_their_caller_and_outside_dirs_get_ids() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write(
+            "scan/app/main.tf",
+            "module \"net\" {\n  source = \"../net\"\n}\n",
+        );
+        write(
+            "scan/net/main.tf",
+            "module \"sub\" {\n  source = \"../../shared/sub\"\n}\n",
+        );
+        write("scan/net/terraform.tfvars", "");
+        write("shared/sub/b.tf", "");
+        write("shared/sub/a.tf.json", "{}");
+        write(
+            "scan/json/main.tf.json",
+            r#"{"module": {"x": {"source": "./inner"}}}"#,
+        );
+        write("scan/json/inner/main.tf", "");
+        write(
+            "scan/ring/a/main.tf",
+            "module \"b\" {\n  source = \"../b\"\n}\n",
+        );
+        write(
+            "scan/ring/b/main.tf",
+            "module \"a\" {\n  source = \"../a\"\n}\n",
+        );
+        let d = discover(&[root.join("scan")], &[], true).unwrap();
+        let units: Vec<(String, Vec<(u32, String)>)> = d
+            .units
+            .iter()
+            .filter_map(|u| match u {
+                Unit::TerraformModule { dir, files } => Some((
+                    crate::source::display_path(dir.strip_prefix(root).unwrap()),
+                    files
+                        .iter()
+                        .map(|f| {
+                            let rel = f.path.strip_prefix(root).unwrap();
+                            (f.id.0, crate::source::display_path(rel))
+                        })
+                        .collect(),
+                )),
+                Unit::Document(_) => None,
+            })
+            .collect();
+        let unit = |dir: &str| units.iter().find(|(d, _)| d == dir).map(|(_, f)| f.clone());
+        assert_eq!(
+            unit("scan/app").unwrap(),
+            vec![
+                (0, "scan/app/main.tf".to_string()),
+                (3, "scan/net/main.tf".to_string()),
+                (4, "scan/net/terraform.tfvars".to_string()),
+                (7, "shared/sub/a.tf.json".to_string()),
+                (8, "shared/sub/b.tf".to_string()),
+            ]
+        );
+        assert!(unit("scan/net").is_none());
+        assert!(unit("scan/json/inner").is_none());
+        assert_eq!(unit("scan/json").unwrap().len(), 2);
+        // A ring with no caller outside it: its first directory is the root.
+        assert_eq!(unit("scan/ring/a").unwrap().len(), 2);
+        assert!(unit("scan/ring/b").is_none());
+        assert_eq!(d.files_found, 9);
+    }
+
+    #[test]
+    fn normalize_folds_dots() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./../x")), PathBuf::from("../x"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+        assert!(
+            is_local_source("./net")
+                && is_local_source("../x")
+                && !is_local_source("hashicorp/x/aws")
         );
     }
 

@@ -37,8 +37,9 @@ enum Syntax {
 }
 
 /// Load one `*.json`, `*.yaml`, `*.yml` or `*.template` file (SPEC §1): a CloudFormation
-/// template is resolved into resources; a Terraform plan is not loaded yet; anything else is
-/// skipped silently. Every file counts in `files_seen`.
+/// template is resolved into resources; so is a Terraform plan, unless the Terraform sources
+/// it was made from sit beside it (then the scan evaluates those, and findings point at
+/// them); anything else is skipped silently. Every file counts in `files_seen`.
 pub fn load_document(file: &FoundFile) -> UnitOutput {
     let mut out = UnitOutput {
         files_seen: 1,
@@ -72,10 +73,31 @@ pub fn load_document(file: &FoundFile) -> UnitOutput {
             out.files
                 .push(SourceFile::new(file.id, file.path.clone(), text));
         }
-        // Plans are loaded by a later part of the pipeline; until then they are only counted.
-        DocumentKind::TerraformPlan | DocumentKind::Other => {}
+        DocumentKind::TerraformPlan => {
+            if file.explicit || !has_terraform_sources_beside(&file.path) {
+                out.resources = super::plan_json::resolve_plan(&doc, file.id);
+                out.files
+                    .push(SourceFile::new(file.id, file.path.clone(), text));
+            }
+        }
+        DocumentKind::Other => {}
     }
     out
+}
+
+/// A plan found by the walk beside `.tf` / `.tf.json` files was made from them: the walk found
+/// those too, and their evaluation points findings at the sources.
+fn has_terraform_sources_beside(plan: &Path) -> bool {
+    let dir = match plan.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && (name.ends_with(".tf") || name.ends_with(".tf.json"))
+        })
+    })
 }
 
 /// Whether a file that could not be read is worth an error: always when named on the command
@@ -233,11 +255,14 @@ mod tests {
             b"on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n",
             false,
         ));
-        assert_skipped(&load(
+        // A plan is a plan (loaded as one, with no resources here), not a template.
+        let plan = load(
             "plan.json",
             br#"{"format_version": "1.2", "planned_values": {}, "Resources": {"A": {"Type": "AWS::EC2::VPC"}}}"#,
             false,
-        ));
+        );
+        assert!(plan.errors.is_empty() && plan.resources.is_empty());
+        assert_eq!(plan.files.len(), 1);
         assert_skipped(&load("empty.yaml", b"", false));
         // Broken, but not a template and not named: skipped.
         assert_skipped(&load("broken.json", b"{\"a\": ", false));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, Object, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 
 use super::values::span_of;
@@ -27,10 +27,16 @@ pub(super) enum Role {
 
 pub(super) struct ParsedFile {
     pub(super) id: FileId,
+    /// The file's module directory, lexically normalised (see `discover::normalize`).
+    pub(super) dir: PathBuf,
     pub(super) role: Role,
     /// File name (no directory), for the lexical order of `*.auto.tfvars`.
     pub(super) name: String,
     pub(super) body: Body,
+    /// A `.tf.json` file: its whole document, parsed as the HCL object it also is (a JSON
+    /// object is valid HCL object syntax, strings are templates as Terraform reads them).
+    /// `body` is then empty.
+    pub(super) json: Option<Expression>,
     /// Offsets of duplicate object keys parsed under a stand-in name (see `ParsedHcl`).
     pub(super) renamed_keys: BTreeSet<usize>,
     pub(super) text: Arc<str>,
@@ -57,13 +63,68 @@ pub(super) struct VarDecl<'a> {
 pub(super) enum VarValue<'a> {
     Expr(FileId, &'a Expression),
     CommandLine(&'a str),
+    /// A module input, already evaluated in the calling module.
+    Given(crate::resolve::Node),
+}
+
+/// A `module "NAME" { source = ... }` block.
+pub(super) struct ModuleCall<'a> {
+    pub(super) file: FileId,
+    pub(super) name: String,
+    pub(super) body: Syntax<'a>,
+}
+
+/// The body of a resource, module call, variable... in either syntax.
+#[derive(Clone, Copy)]
+pub(super) enum Syntax<'a> {
+    Hcl(&'a Body),
+    Json(&'a Object),
+}
+
+impl<'a> Syntax<'a> {
+    /// A top-level argument by name.
+    pub(super) fn attr(self, name: &str) -> Option<&'a Expression> {
+        match self {
+            Syntax::Hcl(body) => body.get_attribute(name).map(|a| &a.value),
+            Syntax::Json(object) => object
+                .iter()
+                .find(|(k, _)| key_text(k).as_deref() == Some(name))
+                .map(|(_, v)| v.expr()),
+        }
+    }
+
+    /// Every argument with its name and the name's byte range (HCL: attributes only).
+    pub(super) fn attrs(self) -> Vec<(String, Option<std::ops::Range<usize>>, &'a Expression)> {
+        match self {
+            Syntax::Hcl(body) => body
+                .attributes()
+                .map(|a| (a.key.as_str().to_string(), a.key.span(), &a.value))
+                .collect(),
+            Syntax::Json(object) => object
+                .iter()
+                .filter_map(|(k, v)| Some((key_text(k)?, k.span(), v.expr())))
+                .collect(),
+        }
+    }
+}
+
+/// The text of an object key written as a name or a plain string.
+pub(super) fn key_text(key: &ObjectKey) -> Option<String> {
+    match key {
+        ObjectKey::Ident(id) => Some(id.as_str().to_string()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+        ObjectKey::Expression(_) => None,
+    }
 }
 
 pub(super) struct ResourceDecl<'a> {
     pub(super) file: FileId,
     pub(super) kind: String,
     pub(super) address: String,
-    pub(super) block: &'a Block,
+    pub(super) body: Syntax<'a>,
+    /// `resource "aws_vpc" "main"` (HCL) / the `"main"` key (JSON).
+    pub(super) header: Span,
+    pub(super) span: Span,
 }
 
 pub(super) struct Module<'a> {
@@ -75,12 +136,17 @@ pub(super) struct Module<'a> {
     pub(super) locals: BTreeMap<String, (FileId, &'a Expression)>,
     pub(super) resources: Vec<ResourceDecl<'a>>,
     pub(super) by_address: BTreeMap<String, usize>,
+    pub(super) calls: Vec<ModuleCall<'a>>,
+    pub(super) outputs: BTreeMap<String, (FileId, &'a Expression)>,
 }
 
 impl<'a> Module<'a> {
+    /// `files` are the module's own files plus, for a root module, its variable files.
+    /// Values come lowest first: environment (`TF_VAR_*`), tfvars files, `--var`.
     pub(super) fn new(
-        files: &'a [ParsedFile],
+        files: &[&'a ParsedFile],
         dir: &Path,
+        env_vars: &'a [(String, String)],
         cli_vars: &'a [(String, String)],
     ) -> Self {
         let mut m = Module {
@@ -95,13 +161,22 @@ impl<'a> Module<'a> {
             locals: BTreeMap::new(),
             resources: Vec::new(),
             by_address: BTreeMap::new(),
+            calls: Vec::new(),
+            outputs: BTreeMap::new(),
         };
-        for file in files.iter().filter(|f| f.role == Role::Config) {
+        for file in files.iter().copied().filter(|f| f.role == Role::Config) {
             m.collect_config(file);
         }
+        for (name, value) in env_vars {
+            m.values
+                .insert(name.clone(), VarValue::CommandLine(value.as_str()));
+        }
         // Terraform's precedence, lowest first: later assignments win.
-        let mut tfvars: Vec<&ParsedFile> =
-            files.iter().filter(|f| f.role != Role::Config).collect();
+        let mut tfvars: Vec<&'a ParsedFile> = files
+            .iter()
+            .copied()
+            .filter(|f| f.role != Role::Config)
+            .collect();
         tfvars.sort_by(|a, b| {
             let rank = |f: &ParsedFile| match f.role {
                 Role::Config | Role::Tfvars => (0, 0),
@@ -129,6 +204,10 @@ impl<'a> Module<'a> {
     }
 
     fn collect_config(&mut self, file: &'a ParsedFile) {
+        if let Some(Expression::Object(top)) = &file.json {
+            self.collect_json(file.id, top);
+            return;
+        }
         for block in file.body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
@@ -152,6 +231,20 @@ impl<'a> Module<'a> {
                             .or_insert((file.id, &attr.value));
                     }
                 }
+                ("module", [name]) if !self.calls.iter().any(|c| c.name == *name) => {
+                    self.calls.push(ModuleCall {
+                        file: file.id,
+                        name: (*name).to_string(),
+                        body: Syntax::Hcl(&block.body),
+                    });
+                }
+                ("output", [name]) => {
+                    if let Some(value) = block.body.get_attribute("value") {
+                        self.outputs
+                            .entry((*name).to_string())
+                            .or_insert((file.id, &value.value));
+                    }
+                }
                 ("resource", [ty, name]) => self.add_resource(file.id, ty, name, block, false),
                 ("data", [ty, name]) => self.add_resource(file.id, ty, name, block, true),
                 _ => {}
@@ -159,7 +252,110 @@ impl<'a> Module<'a> {
         }
     }
 
+    /// Terraform's JSON syntax: `{"resource": {"TYPE": {"NAME": {...}}}, "variable": ...}`.
+    /// Where the syntax allows a list of objects in place of one, each object counts.
+    fn collect_json(&mut self, file: FileId, top: &'a Object) {
+        for (kind, value) in top.iter() {
+            let Some(kind) = key_text(kind) else { continue };
+            for section in objects(value.expr()) {
+                for (name_key, decl) in section.iter() {
+                    let Some(name) = key_text(name_key) else {
+                        continue;
+                    };
+                    let name_span = span_of(file, name_key.span());
+                    match kind.as_str() {
+                        "locals" => {
+                            self.locals.entry(name).or_insert((file, decl.expr()));
+                        }
+                        "resource" | "data" => {
+                            for by_name in objects(decl.expr()) {
+                                for (res_key, body) in by_name.iter() {
+                                    let Some(res_name) = key_text(res_key) else {
+                                        continue;
+                                    };
+                                    for body_obj in objects(body.expr()) {
+                                        let header = span_of(file, res_key.span());
+                                        let span = header.join(span_of(file, body_obj.span()));
+                                        self.push_resource(
+                                            file,
+                                            &name,
+                                            &res_name,
+                                            Syntax::Json(body_obj),
+                                            (header, span),
+                                            kind == "data",
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                        _ => {
+                            for body in objects(decl.expr()) {
+                                let body = Syntax::Json(body);
+                                self.add_declaration(file, &kind, name.clone(), name_span, body);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A `variable`, `module` or `output` declaration.
+    fn add_declaration(
+        &mut self,
+        file: FileId,
+        kind: &str,
+        name: String,
+        header: Span,
+        body: Syntax<'a>,
+    ) {
+        match kind {
+            "variable" => {
+                self.vars.entry(name).or_insert(VarDecl {
+                    file,
+                    header,
+                    ty: body.attr("type").map_or(VarType::Any, var_type),
+                    default: body.attr("default"),
+                });
+            }
+            "module" if !self.calls.iter().any(|c| c.name == name) => {
+                self.calls.push(ModuleCall { file, name, body });
+            }
+            "output" => {
+                if let Some(value) = body.attr("value") {
+                    self.outputs.entry(name).or_insert((file, value));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn add_resource(&mut self, file: FileId, ty: &str, name: &str, block: &'a Block, data: bool) {
+        let ident = span_of(file, block.ident.span());
+        let header = block
+            .labels
+            .last()
+            .map_or(ident, |l| ident.join(span_of(file, l.span())));
+        let span = span_of(file, block.span());
+        self.push_resource(
+            file,
+            ty,
+            name,
+            Syntax::Hcl(&block.body),
+            (header, span),
+            data,
+        );
+    }
+
+    fn push_resource(
+        &mut self,
+        file: FileId,
+        ty: &str,
+        name: &str,
+        body: Syntax<'a>,
+        (header, span): (Span, Span),
+        data: bool,
+    ) {
         let (kind, address) = if data {
             (format!("data.{ty}"), format!("data.{ty}.{name}"))
         } else {
@@ -175,8 +371,14 @@ impl<'a> Module<'a> {
             file,
             kind,
             address,
-            block,
+            body,
+            header,
+            span,
         });
+    }
+
+    pub(super) fn call(&self, name: &str) -> Option<&ModuleCall<'a>> {
+        self.calls.iter().find(|c| c.name == name)
     }
 
     pub(super) fn resource(&self, address: &str) -> Option<&ResourceDecl<'a>> {
@@ -200,5 +402,20 @@ fn var_type(expr: &Expression) -> VarType {
         Expression::String(s) => by_name(s.value()),
         Expression::FuncCall(_) => VarType::Complex,
         _ => VarType::Any,
+    }
+}
+
+/// An object, or each object of a list of objects (JSON syntax allows both for blocks).
+fn objects(expr: &Expression) -> Vec<&Object> {
+    match expr {
+        Expression::Object(o) => vec![o],
+        Expression::Array(items) => items
+            .iter()
+            .filter_map(|e| match e {
+                Expression::Object(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

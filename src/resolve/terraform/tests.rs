@@ -42,7 +42,7 @@ impl Fixture {
     }
 
     fn load(&self) -> UnitOutput {
-        load_module(&self.files, &TfInputs::default())
+        load_module(self.dir.path(), &self.files, &TfInputs::default())
     }
 }
 
@@ -201,8 +201,9 @@ fn var_files_then_vars_take_precedence_in_order() {
     let inputs = TfInputs {
         var_files: vec![first, second],
         vars: vec![],
+        env_vars: vec![],
     };
-    let out = load_module(&fx.files, &inputs);
+    let out = load_module(fx.dir.path(), &fx.files, &inputs);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(
         show(attr(&out, "aws_vpc.main", "cidr_block")),
@@ -225,7 +226,7 @@ fn var_files_then_vars_take_precedence_in_order() {
         ],
         ..inputs
     };
-    let out = load_module(&fx.files, &inputs);
+    let out = load_module(fx.dir.path(), &fx.files, &inputs);
     assert_eq!(
         show(attr(&out, "aws_vpc.main", "cidr_block")),
         r#""10.7.0.0/16""#
@@ -331,8 +332,8 @@ resource "aws_subnet" "a" {
     assert_eq!(show_attr("cond"), r#""on""#);
     assert_eq!(show_attr("unknown_cond"), "?");
     assert_eq!(show_attr("neg"), "-1");
-    assert_eq!(show_attr("op"), "?");
-    assert_eq!(show_attr("forx"), "?");
+    assert_eq!(show_attr("op"), "3");
+    assert_eq!(show_attr("forx"), r#"["a", "b"]"#);
     let az = attr(&out, "aws_subnet.a", "availability_zone");
     assert_eq!(text(&out, az.span), "local.first");
 }
@@ -499,16 +500,17 @@ resource "aws_vpc_endpoint" "e" {
     assert_eq!(
         addresses(&out),
         [
-            "aws_vpc.on",
+            "aws_vpc.on[0]",
+            "aws_vpc.on[1]",
             "aws_vpc.maybe",
             "data.aws_vpc_endpoint_service.api",
             "aws_vpc_endpoint.e"
         ]
     );
-    assert!(resource(&out, "aws_vpc.on").get("count").is_none());
+    assert!(resource(&out, "aws_vpc.on[1]").get("count").is_none());
     assert_eq!(
-        show(attr(&out, "aws_vpc.on", "cidr_block")),
-        r#"tpl("10." ? ".0.0/16")"#
+        show(attr(&out, "aws_vpc.on[1]", "cidr_block")),
+        r#""10.1.0.0/16""#
     );
     let data = resource(&out, "data.aws_vpc_endpoint_service.api");
     assert_eq!(data.kind, "data.aws_vpc_endpoint_service");
@@ -519,7 +521,7 @@ resource "aws_vpc_endpoint" "e" {
     assert_eq!(show(attr(&out, "aws_vpc_endpoint.e", "other")), "?");
     assert_eq!(
         show(attr(&out, "aws_vpc_endpoint.e", "cidr")),
-        r#"tpl("10." ? ".0.0/16")"#
+        r#""10.0.0.0/16""#
     );
 }
 
@@ -535,13 +537,16 @@ fn malformed_file_is_located_and_its_neighbour_still_loads() {
             "resource \"aws_vpc\" \"y\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
         ),
         ("binary.tf", ""),
-        ("ignored.tf.json", "{ not even json"),
+        ("broken.tf.json", "{ not even json"),
     ]);
     std::fs::write(&fx.files[2].path, b"a = \"\xff\"\n").unwrap();
     let out = fx.load();
     assert_eq!(addresses(&out), ["aws_vpc.y"]);
     assert_eq!(out.files_seen, 4);
-    assert_eq!(out.errors.len(), 2, "{:?}", out.errors);
+    assert_eq!(out.errors.len(), 3, "{:?}", out.errors);
+    let json = &out.errors[2];
+    assert_eq!((json.line, json.column), (Some(1), Some(3)));
+    assert!(json.message.starts_with("invalid JSON"), "{}", json.message);
     let bad = &out.errors[0];
     assert_eq!(bad.path, fx.files[0].path);
     assert_eq!((bad.line, bad.column), (Some(2), Some(16)));
@@ -552,7 +557,7 @@ fn malformed_file_is_located_and_its_neighbour_still_loads() {
     assert_eq!(utf8.message, "file is not valid UTF-8");
     // The unparsable file's text is kept for reporters; the unreadable one cannot be.
     let ids: Vec<FileId> = out.files.iter().map(|f| f.id).collect();
-    assert_eq!(ids, [FileId(0), FileId(1)]);
+    assert_eq!(ids, [FileId(0), FileId(1), FileId(3)]);
 }
 
 #[test]
@@ -726,7 +731,7 @@ fn corpus_smoke() {
     // PRIVLINT_DUMP=<part of a directory path> prints that module's resolved resources.
     let dump = std::env::var("PRIVLINT_DUMP").ok();
     for (dir, files_of_dir) in &dirs {
-        let out = load_module(files_of_dir, &TfInputs::default());
+        let out = load_module(dir, files_of_dir, &TfInputs::default());
         if dump
             .as_deref()
             .is_some_and(|d| dir.to_string_lossy().contains(d))
@@ -810,9 +815,453 @@ resource "r" "x" {
         ],
         ..TfInputs::default()
     };
-    let out = load_module(&fx.files, &inputs);
+    let out = load_module(fx.dir.path(), &fx.files, &inputs);
     assert_eq!(show(attr(&out, "r.x", "name")), r#""[not, a, list]""#);
     assert_eq!(show(attr(&out, "r.x", "n")), "3");
     assert_eq!(show(attr(&out, "r.x", "cfg")), "2");
     assert_eq!(show(attr(&out, "r.x", "any")), r#"{b: "c"}"#);
+}
+
+/// A root module in `dir` of the fixture plus module directories under it; ids in order.
+fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<FoundFile>) {
+    let dir = tempfile::tempdir().unwrap();
+    let found = files
+        .iter()
+        .enumerate()
+        .map(|(i, (name, text))| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            FoundFile {
+                id: FileId(i as u32),
+                path,
+                explicit: false,
+            }
+        })
+        .collect();
+    (dir, found)
+}
+
+#[test]
+fn module_inputs_outputs_and_addresses() {
+    let (dir, files) = tree(&[
+        (
+            "main.tf",
+            r#"
+module "net" {
+  source = "./net"
+  dns    = false
+}
+module "twice" {
+  for_each = toset(["a", "b"])
+  source   = "./net"
+  name     = each.key
+}
+module "off" {
+  count  = 0
+  source = "./net"
+}
+resource "aws_vpc_endpoint" "e" {
+  vpc_id  = module.net.vpc_id
+  name    = module.net.name
+  names   = [module.twice["a"].name, module.twice["b"].name]
+  missing = module.net.nope
+  off     = module.off[0].vpc_id
+}
+"#,
+        ),
+        (
+            "net/main.tf",
+            r#"
+variable "dns" { default = true }
+variable "name" { default = "default" }
+resource "aws_vpc" "this" {
+  enable_dns_hostnames = var.dns
+  tags                 = { Name = var.name }
+}
+output "vpc_id" { value = aws_vpc.this.id }
+output "name" { value = aws_vpc.this.tags.Name }
+"#,
+        ),
+    ]);
+    let out = load_module(dir.path(), &files, &TfInputs::default());
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(
+        addresses(&out),
+        [
+            "aws_vpc_endpoint.e",
+            "module.net.aws_vpc.this",
+            r#"module.twice["a"].aws_vpc.this"#,
+            r#"module.twice["b"].aws_vpc.this"#,
+        ]
+    );
+    let show_attr = |k| show(attr(&out, "aws_vpc_endpoint.e", k));
+    assert_eq!(show_attr("vpc_id"), "ref(module.net.aws_vpc.this.id)");
+    assert_eq!(show_attr("name"), r#""default""#);
+    assert_eq!(show_attr("names"), r#"["a", "b"]"#);
+    assert_eq!(show_attr("missing"), "?");
+    assert_eq!(show_attr("off"), "?");
+    let dns = attr(&out, "module.net.aws_vpc.this", "enable_dns_hostnames");
+    assert_eq!(show(dns), "false");
+    // The value came from the caller, the finding belongs where the module uses it.
+    assert_eq!(dns.span.file, FileId(1));
+    assert_eq!(text(&out, dns.span), "var.dns");
+    assert_eq!(resource(&out, "module.net.aws_vpc.this").file, FileId(1));
+}
+
+#[test]
+fn module_calling_itself_contributes_nothing() {
+    let (dir, files) = tree(&[
+        (
+            "main.tf",
+            r#"
+module "again" {
+  source = "./"
+}
+module "ring" {
+  source = "./ring"
+}
+resource "aws_vpc" "w" {
+  deepest = module.again.deepest
+  ring    = module.ring.deepest
+}
+"#,
+        ),
+        (
+            "ring/main.tf",
+            "module \"back\" {\n  source = \"../\"\n}\nresource \"r\" \"in_ring\" {}\noutput \"deepest\" { value = module.back.deepest }\n",
+        ),
+    ]);
+    let out = load_module(dir.path(), &files, &TfInputs::default());
+    assert_eq!(addresses(&out), ["aws_vpc.w", "module.ring.r.in_ring"]);
+    assert_eq!(show(attr(&out, "aws_vpc.w", "deepest")), "?");
+    assert_eq!(show(attr(&out, "aws_vpc.w", "ring")), "?");
+}
+
+#[test]
+fn module_nesting_ends_at_the_depth_cap() {
+    let levels = eval::MAX_MODULE_DEPTH + 4;
+    let texts: Vec<(String, String)> = (0..levels)
+        .map(|i| {
+            let name = if i == 0 {
+                "main.tf".to_string()
+            } else {
+                format!("{}main.tf", "m/".repeat(i))
+            };
+            let text = format!(
+                "module \"m\" {{\n  source = \"./m\"\n}}\nresource \"r\" \"x\" {{\n  level = {i}\n}}\n"
+            );
+            (name, text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (dir, files) = tree(&refs);
+    let out = load_module(dir.path(), &files, &TfInputs::default());
+    assert_eq!(out.resources.len(), eval::MAX_MODULE_DEPTH + 1);
+}
+
+#[test]
+fn module_outputs_that_feed_each_other_end_unknown() {
+    let (dir, files) = tree(&[
+        (
+            "main.tf",
+            r#"
+module "a" {
+  source = "./m"
+  x      = module.b.y
+}
+module "b" {
+  source = "./m"
+  x      = module.a.y
+}
+resource "r" "x" {
+  a = module.a.y
+}
+"#,
+        ),
+        (
+            "m/main.tf",
+            "variable \"x\" {}\noutput \"y\" { value = var.x }\n",
+        ),
+    ]);
+    let out = load_module(dir.path(), &files, &TfInputs::default());
+    assert_eq!(show(attr(&out, "r.x", "a")), "?");
+}
+
+#[test]
+fn splats_indexes_and_unknown_counts() {
+    let fx = fixture(&[(
+        "main.tf",
+        r#"
+variable "n" {}
+resource "aws_subnet" "s" {
+  count = 2
+  az    = "az-${count.index}"
+}
+resource "aws_subnet" "t" {
+  count = var.n
+  az    = "az-${count.index}"
+}
+resource "aws_vpc_endpoint" "e" {
+  for_each   = { api = "execute-api" }
+  service    = each.value
+  key        = each.key
+  subnet_ids = aws_subnet.s[*].id
+  legacy     = aws_subnet.s.*.az
+  one        = aws_subnet.s[1].id
+  beyond     = aws_subnet.s[2].id
+  no_index   = aws_subnet.s.id
+  template   = aws_subnet.t[0].id
+}
+resource "r" "x" {
+  e = aws_vpc_endpoint.e["api"].id
+  s = aws_vpc_endpoint.e["api"].service
+}
+"#,
+    )]);
+    let out = fx.load();
+    assert_eq!(
+        addresses(&out),
+        [
+            "aws_subnet.s[0]",
+            "aws_subnet.s[1]",
+            "aws_subnet.t",
+            r#"aws_vpc_endpoint.e["api"]"#,
+            "r.x"
+        ]
+    );
+    assert_eq!(show(attr(&out, "aws_subnet.t", "az")), r#"tpl("az-" ?)"#);
+    let e = r#"aws_vpc_endpoint.e["api"]"#;
+    assert_eq!(show(attr(&out, e, "service")), r#""execute-api""#);
+    assert_eq!(show(attr(&out, e, "key")), r#""api""#);
+    assert_eq!(
+        show(attr(&out, e, "subnet_ids")),
+        "[ref(aws_subnet.s[0].id), ref(aws_subnet.s[1].id)]"
+    );
+    assert_eq!(show(attr(&out, e, "legacy")), r#"["az-0", "az-1"]"#);
+    assert_eq!(show(attr(&out, e, "one")), "ref(aws_subnet.s[1].id)");
+    assert_eq!(show(attr(&out, e, "beyond")), "?");
+    assert_eq!(show(attr(&out, e, "no_index")), "?");
+    assert_eq!(show(attr(&out, e, "template")), "ref(aws_subnet.t.id)");
+    assert_eq!(
+        show(attr(&out, "r.x", "e")),
+        r#"ref(aws_vpc_endpoint.e["api"].id)"#
+    );
+    assert_eq!(show(attr(&out, "r.x", "s")), r#""execute-api""#);
+}
+
+#[test]
+fn functions_operators_and_for_expressions() {
+    let fx = fixture(&[(
+        "main.tf",
+        r#"
+variable "u" {}
+locals {
+  ports = [80, 443]
+  m     = { a = 1, b = 2 }
+}
+resource "r" "x" {
+  flat     = flatten([[1], [2, [3]]])
+  merged   = merge(local.m, { b = 3 })
+  looked   = lookup(local.m, "a", 0)
+  fallback = lookup(local.m, "z", 9)
+  tried    = try(local.m.a, 5)
+  tried_u  = try(var.u, 5)
+  first    = coalesce("", "x")
+  fmt      = format("com.amazonaws.%s.execute-api", var.u)
+  joined   = join(",", ["a", "b"])
+  elem     = element(["a", "b"], 3)
+  len      = length(local.ports)
+  has      = contains(local.ports, 443)
+  has_not  = contains(local.ports, 22)
+  has_u    = contains([var.u], 22)
+  eq       = 1 == 1 && "a" != "b"
+  lt       = 2 < 1 || !true
+  arith    = (2 * 3 - 1) % 4
+  list_for = [for p in local.ports : p + 1 if p > 100]
+  map_for  = { for k, v in local.m : upper(k) => v }
+  grouped  = { for p in local.ports : (p > 100 ? "high" : "low") => p... }
+  unknown  = no_such_function(1)
+  keys     = keys(local.m)
+}
+"#,
+    )]);
+    let out = fx.load();
+    let a = |k| show(attr(&out, "r.x", k));
+    assert_eq!(a("flat"), "[1, 2, 3]");
+    assert_eq!(a("merged"), "{a: 1, b: 3}");
+    assert_eq!(a("looked"), "1");
+    assert_eq!(a("fallback"), "9");
+    assert_eq!(a("tried"), "1");
+    assert_eq!(a("tried_u"), "?");
+    assert_eq!(a("first"), r#""x""#);
+    assert_eq!(a("fmt"), r#"tpl("com.amazonaws." ? ".execute-api")"#);
+    assert_eq!(a("joined"), r#""a,b""#);
+    assert_eq!(a("elem"), r#""b""#);
+    assert_eq!(a("len"), "2");
+    assert_eq!(a("has"), "true");
+    assert_eq!(a("has_not"), "false");
+    assert_eq!(a("has_u"), "?");
+    assert_eq!(a("eq"), "true");
+    assert_eq!(a("lt"), "false");
+    assert_eq!(a("arith"), "1");
+    assert_eq!(a("list_for"), "[444]");
+    assert_eq!(a("map_for"), "{A: 1, B: 2}");
+    assert_eq!(a("grouped"), "{low: [80], high: [443]}");
+    assert_eq!(a("unknown"), "?");
+    assert_eq!(a("keys"), r#"["a", "b"]"#);
+}
+
+#[test]
+fn tf_var_environment_sits_between_defaults_and_tfvars() {
+    let fx = fixture(&[
+        (
+            "main.tf",
+            "variable \"a\" { default = \"d\" }\nvariable \"b\" {}\nvariable \"c\" { type = bool }\nresource \"r\" \"x\" {\n  a = var.a\n  b = var.b\n  c = var.c\n}\n",
+        ),
+        ("terraform.tfvars", "a = \"tfvars\"\n"),
+    ]);
+    let env = TfInputs::env_vars_from([
+        ("TF_VAR_a".to_string(), "env".to_string()),
+        ("TF_VAR_b".to_string(), "env-b".to_string()),
+        ("TF_VAR_c".to_string(), "true".to_string()),
+        ("TF_VAR_".to_string(), "nameless".to_string()),
+        ("HOME".to_string(), "/root".to_string()),
+    ]);
+    assert_eq!(env.len(), 3);
+    let inputs = TfInputs {
+        env_vars: env,
+        ..TfInputs::default()
+    };
+    let out = load_module(fx.dir.path(), &fx.files, &inputs);
+    assert_eq!(show(attr(&out, "r.x", "a")), r#""tfvars""#);
+    assert_eq!(show(attr(&out, "r.x", "b")), r#""env-b""#);
+    assert_eq!(show(attr(&out, "r.x", "c")), "true");
+}
+
+#[test]
+fn tf_json_files_join_their_module() {
+    let fx = fixture(&[
+        (
+            "main.tf.json",
+            r#"{
+  "variable": {"cidr": {"default": "10.0.0.0/16"}},
+  "locals": {"ports": [443]},
+  "resource": {
+    "aws_security_group": {
+      "sg": {
+        "vpc_id": "${aws_vpc.v.id}",
+        "ingress": {"from_port": "${local.ports[0]}", "cidr_blocks": ["${var.cidr}"]},
+        "dynamic": {"egress": {"for_each": [1], "content": {}}}
+      }
+    }
+  }
+}
+"#,
+        ),
+        (
+            "vpc.tf",
+            "resource \"aws_vpc\" \"v\" {\n  cidr_block = var.cidr\n}\n",
+        ),
+        ("broken.tf.json", "{\"resource\": }\n"),
+    ]);
+    let out = fx.load();
+    assert_eq!(addresses(&out), ["aws_security_group.sg", "aws_vpc.v"]);
+    let sg = resource(&out, "aws_security_group.sg");
+    assert_eq!(text(&out, sg.header), "\"sg\"");
+    assert_eq!(
+        show(attr(&out, "aws_security_group.sg", "vpc_id")),
+        "ref(aws_vpc.v.id)"
+    );
+    assert_eq!(
+        show(attr(&out, "aws_security_group.sg", "ingress")),
+        r#"[{from_port: 443, cidr_blocks: ["10.0.0.0/16"]}]"#
+    );
+    assert_eq!(show(attr(&out, "aws_security_group.sg", "egress")), "?");
+    let key = &sg.get("vpc_id").unwrap().key_span;
+    assert_eq!(text(&out, *key), "\"vpc_id\"");
+    assert_eq!(
+        show(attr(&out, "aws_vpc.v", "cidr_block")),
+        r#""10.0.0.0/16""#
+    );
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert_eq!(out.errors[0].line, Some(1));
+}
+
+#[test]
+#[ignore]
+/// PRIVLINT_UNIT=<path> prints the resolved resources of every Terraform unit under it.
+fn dump_units_of_a_path() {
+    let Ok(path) = std::env::var("PRIVLINT_UNIT") else {
+        return;
+    };
+    let d = crate::load::discover::discover(&[std::path::PathBuf::from(path)], &[], true).unwrap();
+    for unit in &d.units {
+        if let crate::load::discover::Unit::TerraformModule { dir, files } = unit {
+            let out = load_module(dir, files, &TfInputs::default());
+            for r in &out.resources {
+                if r.kind.contains("vpc") {
+                    println!(
+                        "{} {}",
+                        r.address,
+                        r.body
+                            .iter()
+                            .map(|e| format!("{}={}", e.key, show(&e.value)))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
+                } else {
+                    println!("{}", r.address);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn try_falls_back_on_missing_keys_only() {
+    let fx = fixture(&[(
+        "main.tf",
+        r#"
+variable "u" {}
+locals {
+  endpoints = {
+    api = { service = "execute-api" }
+    gw  = { service = "s3", service_type = "Gateway" }
+  }
+  enabled = { for k, v in local.endpoints : k => v if try(v.create, true) }
+}
+data "aws_vpc_endpoint_service" "this" {
+  for_each = local.enabled
+  service  = try(each.value.service, null)
+}
+resource "aws_vpc" "v" {}
+resource "aws_vpc_endpoint" "this" {
+  for_each          = local.enabled
+  vpc_id            = try(aws_vpc.v.id, null)
+  service_name      = try(each.value.service_endpoint, data.aws_vpc_endpoint_service.this[each.key].service_name)
+  vpc_endpoint_type = try(each.value.service_type, "Interface")
+  unknown           = try(var.u, "fallback")
+  can_missing       = can(each.value.nope)
+  can_present       = can(each.value.service)
+}
+"#,
+    )]);
+    let out = fx.load();
+    let api = r#"aws_vpc_endpoint.this["api"]"#;
+    let gw = r#"aws_vpc_endpoint.this["gw"]"#;
+    assert_eq!(show(attr(&out, api, "vpc_id")), "ref(aws_vpc.v.id)");
+    assert_eq!(
+        show(attr(&out, api, "service_name")),
+        r#"tpl("com.amazonaws." ? ".execute-api")"#
+    );
+    assert_eq!(show(attr(&out, api, "vpc_endpoint_type")), r#""Interface""#);
+    assert_eq!(show(attr(&out, gw, "vpc_endpoint_type")), r#""Gateway""#);
+    // Unknown is not a failure: no fallback.
+    assert_eq!(show(attr(&out, api, "unknown")), "?");
+    assert_eq!(show(attr(&out, api, "can_missing")), "false");
+    assert_eq!(show(attr(&out, api, "can_present")), "true");
 }
