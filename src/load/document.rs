@@ -53,6 +53,10 @@ pub fn load_document(file: &FoundFile) -> UnitOutput {
             return out;
         }
     };
+    let decision = super::prefilter::document_decision(file, &text);
+    if decision == super::prefilter::Decision::Skip {
+        return out;
+    }
     let parsed = match syntax_of(&file.path, &text) {
         Syntax::Json => cfn_json::parse_json(&text, file.id),
         Syntax::Yaml => cfn_yaml::parse_yaml(&text, file.id),
@@ -66,6 +70,9 @@ pub fn load_document(file: &FoundFile) -> UnitOutput {
             return out;
         }
     };
+    if decision == super::prefilter::Decision::ParseOnly {
+        return out;
+    }
     match classify(&doc) {
         DocumentKind::CloudFormation => {
             out.resources = crate::resolve::cloudformation::resolve_template(&doc, file.id);

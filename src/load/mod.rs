@@ -7,6 +7,7 @@ pub mod cfn_yaml;
 pub mod discover;
 pub mod document;
 pub mod hcl;
+pub mod prefilter;
 pub mod tree;
 
 use std::path::PathBuf;

@@ -63,6 +63,9 @@ pub fn load_module(files: &[FoundFile], inputs: &TfInputs) -> UnitOutput {
             });
         }
     }
+    if crate::load::prefilter::skip_module(files, parsed.iter().map(|p| &*p.text)) {
+        return out;
+    }
     out.resources = eval::evaluate(&parsed, &module_dir, &inputs.vars);
     out
 }
