@@ -93,8 +93,7 @@ fn read_error_is_reportable(file: &FoundFile, err: &LoadError) -> bool {
         return true;
     }
     if err.message.starts_with("file is larger") {
-        // CloudFormation itself accepts templates of at most 1 MB.
-        return false;
+        return super::prefilter::head_looks_like_template(&file.path);
     }
     std::fs::read(&file.path)
         .map(|bytes| looks_like_template(&String::from_utf8_lossy(&bytes)))

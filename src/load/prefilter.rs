@@ -162,12 +162,10 @@ fn scan(bytes: &[u8]) -> Option<Mentions> {
             Some(Pattern::RelevantType) => found.relevant_type = true,
             Some(Pattern::Escape) => found.escape = true,
             Some(Pattern::TemplateMarker) => found.template_marker = true,
-            Some(Pattern::Module) => {
-                if is_module_word(bytes, m.start(), m.end()) {
-                    found.module_word = true;
-                }
+            Some(Pattern::Module) if is_module_word(bytes, m.start(), m.end()) => {
+                found.module_word = true
             }
-            None => {}
+            Some(Pattern::Module) | None => {}
         }
         if found.relevant_type || found.escape {
             // Nothing more can change a decision.
@@ -200,6 +198,23 @@ pub fn document_decision(file: &FoundFile, text: &str) -> Decision {
         Some(m) if m.template_marker => Decision::ParseOnly,
         Some(_) => Decision::Skip,
     }
+}
+
+/// How much of a file over the size cap is looked at to tell whether it is a template.
+pub const HEAD_BYTES: u64 = 64 * 1024;
+
+/// Whether a JSON/YAML file too large to load starts like a CloudFormation template (its first
+/// [`HEAD_BYTES`] hold a template marker): then its size is reported as an error, otherwise it
+/// is skipped like any other data file. Unreadable: reported.
+pub fn head_looks_like_template(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut head));
+    if read.is_err() {
+        return true;
+    }
+    let head = String::from_utf8_lossy(&head);
+    TEMPLATE_MARKERS.iter().any(|marker| head.contains(marker))
 }
 
 /// Whether a document is skipped before parsing (`document_decision` is `Skip`).
@@ -285,6 +300,35 @@ mod tests {
             Decision::Load
         );
         assert!(skip_document(&found("a.json", false), "{}"));
+    }
+
+    #[test]
+    fn oversized_heads() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, head: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, head).unwrap();
+            path
+        };
+        assert!(head_looks_like_template(&file(
+            "a.yaml",
+            "AWSTemplateFormatVersion: x\n"
+        )));
+        assert!(head_looks_like_template(&file(
+            "b.json",
+            "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}}}"
+        )));
+        assert!(!head_looks_like_template(&file(
+            "c.json",
+            "{\"rows\": [1, 2]}"
+        )));
+        // A marker past the head does not count.
+        let late = format!(
+            "{}AWSTemplateFormatVersion",
+            " ".repeat(HEAD_BYTES as usize)
+        );
+        assert!(!head_looks_like_template(&file("d.yaml", &late)));
+        assert!(head_looks_like_template(&dir.path().join("missing.yaml")));
     }
 
     #[test]
