@@ -122,6 +122,7 @@ pub fn check(config: &Config) -> Result<Outcome, UsageError> {
         var_files,
         vars: config.vars.clone(),
         env_vars: resolve::terraform::TfInputs::env_vars_from(std::env::vars()),
+        prefilter: true,
     };
 
     let per_unit: Vec<(load::UnitOutput, Vec<Finding>, Vec<suppress::Seen>)> = units

@@ -54,6 +54,10 @@ pub fn load_document(file: &FoundFile) -> UnitOutput {
             return out;
         }
     };
+    let decision = super::prefilter::document_decision(file, &text);
+    if decision == super::prefilter::Decision::Skip {
+        return out;
+    }
     let parsed = match syntax_of(&file.path, &text) {
         Syntax::Json => cfn_json::parse_json(&text, file.id),
         Syntax::Yaml => cfn_yaml::parse_yaml(&text, file.id),
@@ -67,6 +71,9 @@ pub fn load_document(file: &FoundFile) -> UnitOutput {
             return out;
         }
     };
+    if decision == super::prefilter::Decision::ParseOnly {
+        return out;
+    }
     match classify(&doc) {
         DocumentKind::CloudFormation => {
             out.resources = crate::resolve::cloudformation::resolve_template(&doc, file.id);
@@ -108,8 +115,7 @@ fn read_error_is_reportable(file: &FoundFile, err: &LoadError) -> bool {
         return true;
     }
     if err.message.starts_with("file is larger") {
-        // CloudFormation itself accepts templates of at most 1 MB.
-        return false;
+        return super::prefilter::head_looks_like_template(&file.path);
     }
     std::fs::read(&file.path)
         .map(|bytes| looks_like_template(&String::from_utf8_lossy(&bytes)))

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod document;
 pub mod hcl;
 pub mod plan_json;
+pub mod prefilter;
 pub mod tree;
 
 use std::path::PathBuf;

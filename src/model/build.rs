@@ -766,6 +766,33 @@ mod tests {
         assert_eq!(depth, MAX_JSON_DEPTH + 1);
     }
 
+    /// The prefilter skips units that mention none of `RELEVANT_TYPES`: every type this builder
+    /// reads must be found by it (a type name containing a listed one counts, as the scan is a
+    /// substring search).
+    #[test]
+    fn every_type_the_builder_reads_passes_the_prefilter() {
+        let source = include_str!("build.rs");
+        let types: Vec<&str> = source
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| {
+                (s.starts_with("aws_") || s.starts_with("AWS::"))
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            })
+            .collect();
+        assert!(types.contains(&"aws_vpc_endpoint_policy"), "{types:?}");
+        for kind in types {
+            assert!(
+                crate::load::prefilter::RELEVANT_TYPES
+                    .iter()
+                    .any(|relevant| kind.contains(relevant)),
+                "{kind} is read by the model builder but missing from prefilter::RELEVANT_TYPES"
+            );
+        }
+    }
+
     #[test]
     fn execute_api_service_names_with_unknown_regions() {
         let span = Span::default();

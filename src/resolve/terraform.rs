@@ -28,6 +28,9 @@ pub struct TfInputs {
     /// `TF_VAR_name` environment variables, as (name without the prefix, value). Read once
     /// by the caller so that evaluation never looks at the process environment.
     pub env_vars: Vec<(String, String)>,
+    /// Skip evaluating a module whose text mentions nothing the rules read
+    /// (`load::prefilter`). Off by default so that evaluation tests see every resource.
+    pub prefilter: bool,
 }
 
 impl TfInputs {
@@ -112,6 +115,11 @@ pub fn load_module(root: &Path, files: &[FoundFile], inputs: &TfInputs) -> UnitO
                 text,
             });
         }
+    }
+    if inputs.prefilter
+        && crate::load::prefilter::skip_module(files, parsed.iter().map(|p| &*p.text))
+    {
+        return out;
     }
     let downloaded = downloaded_modules(&root_dir);
     out.resources = eval::evaluate(

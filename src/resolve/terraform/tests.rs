@@ -202,6 +202,7 @@ fn var_files_then_vars_take_precedence_in_order() {
         var_files: vec![first, second],
         vars: vec![],
         env_vars: vec![],
+        prefilter: false,
     };
     let out = load_module(fx.dir.path(), &fx.files, &inputs);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
