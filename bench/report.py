@@ -49,6 +49,12 @@ w(f"- load: the machine is shared; 1-minute load average before each run: "
 w(f"- {machine.get('privlint')}; checkov {machine.get('checkov')}; {machine.get('cfn-lint')}; "
   f"cfn-guard: {machine.get('cfn-guard')}")
 w(f"- network: {machine.get('network')}")
+peer_runs = sorted({len(v) for (tool, _), v in runs.items() if tool not in ("privlint", "parse-only", "parse-only-read")})
+if peer_runs:
+    w(f"- peer runs per set: {', '.join(map(str, peer_runs))} (one checkov run takes minutes; "
+      "privlint and parse-only: the `runs` column)")
+w("- exit codes: checkov 1 = failed checks; cfn-lint's is a bit mask (2 errors, 4 warnings, "
+  "8 info); privlint 2 = some corpus files do not parse (reported, the rest checked)")
 w("")
 w("## File sets")
 w("")

@@ -102,8 +102,8 @@ echo "== peers (each run between two privlint runs of the same set)"
 for set in $CFNLINT_SETS; do
   for _ in $(seq "$PEER_RUNS"); do
     privlint_run "$set"
-    # shellcheck disable=SC2046
-    measure cfn-lint "$set" "${NONET[@]}" "$CFNLINT" --format json -- $(cat "$SETDIR/$set.files")
+    mapfile -t files <"$SETDIR/$set.files"
+    measure cfn-lint "$set" "${NONET[@]}" "$CFNLINT" --format json -- "${files[@]}"
     privlint_run "$set"
   done
 done

@@ -34,11 +34,15 @@ class CfnLoader(Loader):
 
 
 def _any_tag(loader, suffix, node):
+    # `!Ref x` -> {"Ref": x}, as the peers read it: a tagged resource `Type` (`!Rain::Module`)
+    # is then a mapping, and filtered out below.
     if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node)
+    else:
+        value = loader.construct_mapping(node)
+    return {suffix: value}
 
 
 CfnLoader.add_multi_constructor("!", _any_tag)

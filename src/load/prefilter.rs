@@ -148,7 +148,13 @@ fn scanner() -> Option<&'static Scanner> {
         .as_ref()
 }
 
+/// Whether skipping is on. Off in the library's own unit tests, which evaluate resources of
+/// any type (the evaluator's tests use made-up types); the tests below call the decisions
+/// directly, and the integration tests run the real, skipping binary.
 fn enabled() -> bool {
+    if cfg!(test) {
+        return false;
+    }
     static ENABLED: OnceLock<bool> = OnceLock::new();
     *ENABLED.get_or_init(|| std::env::var_os(DISABLE_ENV).is_none_or(|v| v.is_empty() || v == "0"))
 }
@@ -189,7 +195,15 @@ fn is_module_word(bytes: &[u8], start: usize, end: usize) -> bool {
 
 /// The decision for a JSON/YAML/template file just read (see the module docs).
 pub fn document_decision(file: &FoundFile, text: &str) -> Decision {
-    if file.explicit || !enabled() {
+    if enabled() {
+        decide_document(file, text)
+    } else {
+        Decision::Load
+    }
+}
+
+fn decide_document(file: &FoundFile, text: &str) -> Decision {
+    if file.explicit {
         return Decision::Load;
     }
     match scan(text.as_bytes()) {
@@ -225,9 +239,10 @@ pub fn skip_document(file: &FoundFile, text: &str) -> bool {
 /// Whether a Terraform module directory, its files already parsed, need not be evaluated:
 /// `texts` are the texts of all its files that were read.
 pub fn skip_module<'a>(files: &[FoundFile], texts: impl IntoIterator<Item = &'a str>) -> bool {
-    if !enabled() {
-        return false;
-    }
+    enabled() && module_is_irrelevant(files, texts)
+}
+
+fn module_is_irrelevant<'a>(files: &[FoundFile], texts: impl IntoIterator<Item = &'a str>) -> bool {
     let has_unseen_json = files.iter().any(|f| {
         f.path
             .extension()
@@ -256,7 +271,7 @@ mod tests {
     }
 
     fn doc(text: &str) -> Decision {
-        document_decision(&found("x.yaml", false), text)
+        decide_document(&found("x.yaml", false), text)
     }
 
     #[test]
@@ -296,10 +311,12 @@ mod tests {
         assert_eq!(doc("a: \"AWS::EC2::\\\n  VPC\"\n"), Decision::Load);
         // Named on the command line: always loaded.
         assert_eq!(
-            document_decision(&found("x.yaml", true), "name: web\n"),
+            decide_document(&found("x.yaml", true), "name: web\n"),
             Decision::Load
         );
-        assert!(skip_document(&found("a.json", false), "{}"));
+        // The library's unit tests never skip (see `enabled`).
+        assert!(!skip_document(&found("a.json", false), "{}"));
+        assert!(!skip_module(&[found("main.tf", false)], ["locals {}\n"]));
     }
 
     #[test]
@@ -334,16 +351,19 @@ mod tests {
     #[test]
     fn modules() {
         let tf = [found("main.tf", false)];
-        assert!(skip_module(&tf, ["resource \"aws_s3_bucket\" \"b\" {}\n"]));
-        assert!(skip_module(
+        assert!(module_is_irrelevant(
+            &tf,
+            ["resource \"aws_s3_bucket\" \"b\" {}\n"]
+        ));
+        assert!(module_is_irrelevant(
             &tf,
             [
                 "locals { p = path.module }\n",
                 "variable \"my-module\" {}\n"
             ]
         ));
-        assert!(skip_module(&tf, ["variable \"module_name\" {}\n"]));
-        assert!(skip_module(&tf, Vec::<&str>::new()));
+        assert!(module_is_irrelevant(&tf, ["variable \"module_name\" {}\n"]));
+        assert!(module_is_irrelevant(&tf, Vec::<&str>::new()));
         for relevant in [
             "resource \"aws_vpc\" \"v\" {}\n",
             "resource aws_lb_listener l {}\n",
@@ -352,11 +372,14 @@ mod tests {
             "/* c */ module \"net\" {}\n",
             "resource \"aws_s3_bucket\" \"b\" { tags = { a = \"\\u0061\" } }\n",
         ] {
-            assert!(!skip_module(&tf, ["locals {}\n", relevant]), "{relevant}");
+            assert!(
+                !module_is_irrelevant(&tf, ["locals {}\n", relevant]),
+                "{relevant}"
+            );
         }
         // A `.tf.json` file's text is not part of the check: never skipped.
         let with_json = [found("main.tf", false), found("extra.tf.json", false)];
-        assert!(!skip_module(&with_json, ["locals {}\n"]));
+        assert!(!module_is_irrelevant(&with_json, ["locals {}\n"]));
     }
 
     #[test]
