@@ -182,23 +182,11 @@ fn check_error(text: &str, err: &LoadError) {
             .split('\n')
             .nth(line - 1)
             .map_or(0, |l| l.chars().count());
-        if hcl_column_unchecked(err) {
-            return;
-        }
         assert!(
             column >= 1 && column <= line_chars + 1,
             "column {column} past the end of line {line}: {err:?}"
         );
     }
-}
-
-/// `hcl::located_error` takes hcl-edit's own line/column, and hcl-edit's column disagrees with
-/// ours (Unicode scalar values) after multi-byte or replacement characters and at the end of a
-/// text that ends with a newline. Until `located_error` computes the position from
-/// `err.location().offset()` with `LineIndex`, only the line of an HCL error is checked; the
-/// inputs found are pinned by the ignored `hcl_error_columns` test.
-fn hcl_column_unchecked(err: &LoadError) -> bool {
-    err.message.starts_with("invalid HCL")
 }
 
 /// Line/column by counting, the definition `LineIndex` must agree with.
@@ -405,14 +393,13 @@ proptest! {
 
 /// Found by `hcl_parse_body` and `terraform_module` (exact inputs, after shrinking, or the
 /// part of them that matters): hcl-edit's line/column, which `hcl::located_error` reports
-/// as they are, disagree with the byte offset of the same error. Expected values are ours
-/// (`LineIndex` on the error offset). Un-ignore with the fix in `load::hcl::located_error`.
+/// as they were, disagreed with the byte offset of the same error. Expected values are ours
+/// (`LineIndex` on the error offset), which `located_error` now reports.
 #[test]
-#[ignore = "known: HCL error columns come from hcl-edit; fix in load::hcl::located_error"]
 fn hcl_error_columns() {
     let cases: &[(&[u8], (usize, usize))] = &[
-        // End of a file that ends with a newline: hcl-edit says 1:5.
-        (b"x {\n", (2, 1)),
+        // The error sits on the final newline (offset 3): hcl-edit says 1:5.
+        (b"x {\n", (1, 4)),
         // NULs and replacement characters (from invalid UTF-8): hcl-edit says 1:16.
         (
             b"A\"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\"\x80",

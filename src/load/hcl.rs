@@ -56,7 +56,7 @@ pub fn parse_body(path: &Path, text: &str) -> Result<ParsedHcl, LoadError> {
             && !renamed_keys.contains(&offset);
         let bytes = patched.get_or_insert_with(|| text.as_bytes().to_vec());
         if !duplicate || !rename_key(bytes, offset, renamed_keys.len()) {
-            return Err(located_error(path, &err));
+            return Err(located_error(path, text, &err));
         }
         renamed_keys.insert(offset);
     }
@@ -120,9 +120,11 @@ pub fn parse_expr(text: &str) -> Option<hcl_edit::expr::Expression> {
 }
 
 /// An hcl-edit error as a `LoadError` (hcl-edit reports 1-based line and character column).
-pub fn located_error(path: &Path, err: &hcl_edit::parser::Error) -> LoadError {
-    let loc = err.location();
-    LoadError::new(path, format!("invalid HCL: {}", err.message())).at(loc.line(), loc.column())
+/// The error at its byte offset, positioned by `LineIndex` like every other location
+/// (hcl-edit's own column counts differently after multi-byte characters).
+pub fn located_error(path: &Path, text: &str, err: &hcl_edit::parser::Error) -> LoadError {
+    let at = crate::source::LineIndex::new(text).position(text, err.location().offset());
+    LoadError::new(path, format!("invalid HCL: {}", err.message())).at(at.line, at.column)
 }
 
 /// Where the scanner is: ordinary code, inside a quoted string, or inside a bracket or template
