@@ -113,6 +113,7 @@ fixture_tests! {
     prv003_bad_yaml: "fixtures/PRV003/bad.yaml" => ["PRV003 fixtures/PRV003/bad.yaml:39:7"];
     prv003_bad_json: "fixtures/PRV003/bad.json" => ["PRV003 fixtures/PRV003/bad.json:50:9"];
     prv003_good_tf: "fixtures/PRV003/good.tf" => [];
+    prv003_good_openapi_ids_tf: "fixtures/PRV003/good_openapi_ids.tf" => [];
     prv003_good_yaml: "fixtures/PRV003/good.yaml" => [];
     prv003_good_json: "fixtures/PRV003/good.json" => [];
     prv003_unknown_tf: "fixtures/PRV003/unknown.tf" => [];

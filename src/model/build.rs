@@ -295,52 +295,98 @@ fn rest_api(r: &RawResource, all: &[RawResource]) -> RestApi {
             },
         ),
     };
-    let body = r.get(pick(r, ("body", "Body")));
-    let body_location = r.get("BodyS3Location");
+    let body = openapi_body(
+        r.get(pick(r, ("body", "Body"))),
+        r.get("BodyS3Location").is_some(),
+    );
     RestApi {
         meta: meta(r),
         endpoint_types,
-        vpc_endpoint_ids,
+        vpc_endpoint_ids: with_openapi_endpoint_ids(vpc_endpoint_ids, &body),
         policy: policy_attr(r, pick(r, ("policy", "Policy")), all),
-        body_policy: openapi_policy(r, body, body_location.is_some()),
+        body_policy: openapi_policy(r, &body),
     }
 }
 
-/// The `x-amazon-apigateway-policy` of an OpenAPI body.
-fn openapi_policy(r: &RawResource, body: Option<&Entry>, body_elsewhere: bool) -> Attr<Policy> {
-    const KEY: &str = "x-amazon-apigateway-policy";
-    let unknown = |span| Attr {
-        value: Value::Unknown,
-        span,
-        name: KEY,
-    };
+/// An OpenAPI body (`body`, `Body`, `DefinitionBody`) as a document: Unknown when it cannot be
+/// read (a body elsewhere, an unresolved value, JSON text that does not parse).
+fn openapi_body(body: Option<&Entry>, body_elsewhere: bool) -> (Value<Node>, Option<Span>) {
     let Some(body) = body else {
-        return if body_elsewhere {
-            unknown(r.header)
+        let value = if body_elsewhere {
+            Value::Unknown
         } else {
-            Attr::absent(r.header, KEY)
+            Value::Absent
         };
+        return (value, None);
     };
-    let parsed;
-    let doc = match &body.value.val {
-        Val::Map(_) => &body.value,
+    let value = match &body.value.val {
+        Val::Map(_) => Value::Known(body.value.clone()),
         Val::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(json) => {
-                parsed = json_to_node(&json, body.value.span, 0);
-                &parsed
-            }
-            Err(_) => return unknown(body.span()),
+            Ok(json) => Value::Known(json_to_node(&json, body.value.span, 0)),
+            Err(_) => Value::Unknown,
         },
-        _ => return unknown(body.span()),
+        _ => Value::Unknown,
     };
-    match doc.get(KEY) {
-        Some(e) => Attr {
-            value: policy::from_node(&e.value),
-            span: e.span(),
+    (value, Some(body.span()))
+}
+
+/// The `x-amazon-apigateway-policy` of an OpenAPI body.
+fn openapi_policy(r: &RawResource, body: &(Value<Node>, Option<Span>)) -> Attr<Policy> {
+    const KEY: &str = "x-amazon-apigateway-policy";
+    let span = body.1.unwrap_or(r.header);
+    match &body.0 {
+        Value::Absent => Attr::absent(r.header, KEY),
+        Value::Unknown => Attr {
+            value: Value::Unknown,
+            span,
             name: KEY,
         },
-        None => Attr::absent(r.header, KEY),
+        Value::Known(doc) => match doc.get(KEY) {
+            Some(e) => Attr {
+                value: policy::from_node(&e.value),
+                span: e.span(),
+                name: KEY,
+            },
+            None => Attr::absent(r.header, KEY),
+        },
     }
+}
+
+/// The API's VPC endpoint ids: those of its endpoint configuration plus the OpenAPI body's
+/// `x-amazon-apigateway-endpoint-configuration.vpcEndpointIds`. A body that cannot be read
+/// may list more, so it makes the list Unknown.
+fn with_openapi_endpoint_ids(
+    explicit: Attr<Vec<Attr<Target>>>,
+    body: &(Value<Node>, Option<Span>),
+) -> Attr<Vec<Attr<Target>>> {
+    const KEY: &str = "x-amazon-apigateway-endpoint-configuration";
+    let from_body: Value<Vec<Attr<Target>>> = match &body.0 {
+        Value::Absent => Value::Absent,
+        Value::Unknown => Value::Unknown,
+        Value::Known(doc) => match doc.get(KEY).map(|e| e.value.get("vpcEndpointIds")) {
+            None => Value::Absent,
+            Some(None) => Value::Absent,
+            Some(Some(ids)) => match &ids.value.val {
+                Val::List(items) => Value::Known(
+                    items
+                        .iter()
+                        .map(|n| target_of(n, "vpcEndpointIds"))
+                        .collect(),
+                ),
+                _ => Value::Unknown,
+            },
+        },
+    };
+    let value = match (explicit.value, from_body) {
+        (Value::Absent, Value::Absent) => Value::Absent,
+        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+        (Value::Known(a), Value::Absent) | (Value::Absent, Value::Known(a)) => Value::Known(a),
+        (Value::Known(mut a), Value::Known(b)) => {
+            a.extend(b);
+            Value::Known(a)
+        }
+    };
+    Attr { value, ..explicit }
 }
 
 /// JSON text inside a string has no spans of its own: every node gets the string's span.
@@ -450,13 +496,13 @@ fn sam_api(r: &RawResource, all: &[RawResource]) -> RestApi {
         },
         None => Attr::absent(r.header, "ResourcePolicy"),
     };
-    let body = r.get("DefinitionBody");
+    let body = openapi_body(r.get("DefinitionBody"), r.get("DefinitionUri").is_some());
     RestApi {
         meta: meta(r),
         endpoint_types,
-        vpc_endpoint_ids,
+        vpc_endpoint_ids: with_openapi_endpoint_ids(vpc_endpoint_ids, &body),
         policy,
-        body_policy: openapi_policy(r, body, r.get("DefinitionUri").is_some()),
+        body_policy: openapi_policy(r, &body),
     }
 }
 
